@@ -178,6 +178,8 @@ fn convert(source: &Source, v: serde_saphyr::Spanned<Value>) -> Node {
 ///
 /// serde-saphyr's default budget bounds nesting depth (64), events and alias
 /// expansion, so hostile input fails fast instead of exhausting memory.
+/// Scalars follow the YAML 1.2 core schema: only `true`/`false` are
+/// booleans, so entries such as `y` and `n` stay strings.
 pub fn parse(source: &Source) -> Result<Node, Box<Diagnostic>> {
     let text = source.text();
     if text.trim().is_empty() {
@@ -186,7 +188,10 @@ pub fn parse(source: &Source) -> Result<Node, Box<Diagnostic>> {
         d.with_label("expected a mapping here");
         return Err(Box::new(d));
     }
-    match serde_saphyr::from_str::<serde_saphyr::Spanned<Value>>(text) {
+    match serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Value>>(
+        text,
+        serde_saphyr::options! { strict_booleans: true },
+    ) {
         Ok(v) => Ok(convert(source, v)),
         Err(e) => {
             let span = e.location().map_or(Span::new(0, 0), |loc| {
@@ -227,7 +232,7 @@ mod tests {
 
     #[test]
     fn scalars_keep_their_types_and_spans() {
-        let n = tree("a: 1\nb: \"2\"\nc: 0x10\nd: u32-max\ne: ~\nf: true\n");
+        let n = tree("a: 1\nb: \"2\"\nc: 0x10\nd: u32-max\ne: ~\nf: true\ng: n\n");
         let NodeKind::Map(m) = n.kind else { panic!() };
         let kinds: Vec<_> = m.iter().map(|(_, v)| v.kind.clone()).collect();
         assert_eq!(
@@ -239,6 +244,7 @@ mod tests {
                 NodeKind::Str("u32-max".into()),
                 NodeKind::Null,
                 NodeKind::Bool(true),
+                NodeKind::Str("n".into()),
             ]
         );
         assert_eq!(m[3].1.span, Span::new(23, 30));

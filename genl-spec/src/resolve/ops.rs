@@ -291,7 +291,7 @@ fn unified_values(
     list: &[Spanned<raw::Operation>],
 ) -> Vec<(Option<u32>, Option<u32>)> {
     let mut next = 1u32;
-    let mut seen: Vec<(u32, Span, String)> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::new();
     list.iter()
         .map(|op| {
             let value = op.number.as_ref().map_or(next, |v| check_u32(r, v));
@@ -309,12 +309,21 @@ fn unified_values(
         .collect()
 }
 
+/// A command number already taken.
+struct Seen {
+    value: u32,
+    span: Span,
+    op: String,
+    /// The op that this one notifies with, if it is a notification.
+    notify: Option<String>,
+}
+
 fn check_value(
     r: &mut Resolver<'_>,
     op: &raw::Operation,
     value: u32,
     at: Option<Span>,
-    seen: &mut Vec<(u32, Span, String)>,
+    seen: &mut Vec<Seen>,
     what: &str,
 ) {
     let name = op.name.as_ref().map_or("", |n| n.value.as_str()).to_owned();
@@ -327,15 +336,27 @@ fn check_value(
             )
             .with_note("the genl header's command is 8 bits");
     }
-    if let Some((_, first, other)) = seen.iter().find(|(v, _, _)| *v == value) {
+    // A notification shares the number of the reply it notifies with.
+    let notify = op.notify.as_ref().map(|n| n.value.clone());
+    let clash = seen.iter().find(|x| {
+        x.value == value
+            && notify.as_deref() != Some(x.op.as_str())
+            && x.notify.as_deref() != Some(name.as_str())
+    });
+    if let Some(x) = clash {
         r.diags
             .error(
                 span,
-                format!("operation `{name}` has the {what} {value} of `{other}`"),
+                format!("operation `{name}` has the {what} {value} of `{}`", x.op),
             )
-            .with_related(*first, format!("`{other}` is {value}"));
+            .with_related(x.span, format!("`{}` is {value}", x.op));
     }
-    seen.push((value, span, name));
+    seen.push(Seen {
+        value,
+        span,
+        op: name,
+        notify,
+    });
 }
 
 /// Directional model: requests and replies count separately, each from 1.
