@@ -74,7 +74,12 @@ fn check(specs: &[PathBuf], quiet: bool) -> ExitCode {
         }
         ExitCode::SUCCESS
     } else {
-        let _ = writeln!(stderr, "checked {} specs: {failed} invalid", specs.len());
+        let n = specs.len();
+        let _ = writeln!(
+            stderr,
+            "checked {n} spec{}: {failed} invalid",
+            if n == 1 { "" } else { "s" }
+        );
         ExitCode::FAILURE
     }
 }

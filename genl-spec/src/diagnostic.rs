@@ -118,8 +118,6 @@ impl Diagnostic {
                 );
             }
             group = group.element(snippet);
-        } else {
-            group = group.element(annotate_snippets::Origin::path(path));
         }
         for note in &self.notes {
             group = group.element(Level::NOTE.message(note.as_str()));
