@@ -93,6 +93,10 @@ pub(crate) fn analyse(family: &mut Family, diags: &mut Diagnostics) {
             used[root.index()] = true;
         }
     }
+    // With errors in the spec, ops may have lost their attributes: no guesses.
+    if diags.has_errors() {
+        return;
+    }
     let has_messages =
         family.operations.list.iter().any(|o| {
             o.do_.is_some() || o.dump.is_some() || o.event.is_some() || o.notify.is_some()

@@ -247,6 +247,9 @@ macro_rules! raw_struct {
             pub span: $crate::source::Span,
             /// The whole mapping.
             pub extent: $crate::source::Span,
+            /// Keys that were written but whose value could not be decoded
+            /// (already reported; later passes stay quiet about them).
+            pub invalid: Vec<&'static str>,
             $(
                 $(#[$fmeta])*
                 pub $field: Option<$crate::source::Spanned<$ty>>,
@@ -266,6 +269,7 @@ macro_rules! raw_struct {
                 $name {
                     span: self.span,
                     extent: self.extent,
+                    invalid: self.invalid.iter().chain(&base.invalid).copied().collect(),
                     $( $field: self.$field.clone().or_else(|| base.$field.clone()), )*
                 }
             }
@@ -286,6 +290,9 @@ macro_rules! raw_struct {
                                 if cx.check_level(k, $key, $crate::decode::Levels::$levels, $what) {
                                     out.$field = <$ty as $crate::decode::FromNode>::from_node(v, cx)
                                         .map(|x| $crate::source::Spanned::new(x, v.span));
+                                    if out.$field.is_none() {
+                                        out.invalid.push($key);
+                                    }
                                 }
                             }
                         )*
@@ -300,7 +307,7 @@ macro_rules! raw_struct {
         }
     };
     (@required $out:ident, $node:ident, $cx:ident, $what:literal, $field:ident, $key:literal, required) => {
-        if $out.$field.is_none() && !$cx.seen_key($node, $key) {
+        if $out.$field.is_none() && !$out.invalid.contains(&$key) {
             $cx.missing($node.span, $key, $what);
         }
     };
@@ -392,15 +399,3 @@ macro_rules! keywords {
     };
 }
 pub(crate) use keywords;
-
-impl Cx<'_> {
-    /// Whether `key` appears in the mapping `node` (even with a value that failed to decode).
-    pub fn seen_key(&self, node: &Node, key: &str) -> bool {
-        match &node.kind {
-            NodeKind::Map(entries) => entries
-                .iter()
-                .any(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == key)),
-            _ => false,
-        }
-    }
-}

@@ -100,11 +100,7 @@ impl Diagnostic {
         let mut group = Group::with_title(level.primary_title(self.message.as_str()));
         if let Some(span) = self.span {
             let text = source.text();
-            let clamp = |s: Span| {
-                let end = (s.end as usize).min(text.len());
-                let start = (s.start as usize).min(end);
-                start..end
-            };
+            let clamp = |s: Span| source.range(s);
             let mut primary = AnnotationKind::Primary.span(clamp(span));
             if let Some(label) = &self.label {
                 primary = primary.label(label.as_str());

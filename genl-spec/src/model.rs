@@ -541,6 +541,8 @@ pub struct Format {
     pub attr_set: Option<SetId>,
     /// Rust variant name.
     pub rust_name: String,
+    /// Where the format's value is written.
+    pub span: Span,
 }
 
 impl Family {

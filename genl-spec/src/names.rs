@@ -94,8 +94,18 @@ pub fn rust_const(name: &str) -> String {
 /// `foo_2` (fields, methods, consts) or a second `Foo` becomes `Foo2` (types).
 #[derive(Debug, Default)]
 pub struct Scope {
-    taken: HashMap<String, u32>,
+    /// Identifier → (spec name that took it, times it was asked for).
+    taken: HashMap<String, (String, u32)>,
     separator: &'static str,
+}
+
+/// What [`Scope::claim`] handed out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claimed {
+    /// The identifier to use.
+    pub ident: String,
+    /// The other spec name that already had the natural identifier, when renamed.
+    pub clash: Option<String>,
 }
 
 impl Scope {
@@ -115,21 +125,32 @@ impl Scope {
         }
     }
 
-    /// Returns `ident`, or `ident_N` if it is taken; the second value says whether it was renamed.
-    pub fn claim(&mut self, ident: String) -> (String, bool) {
-        if !self.taken.contains_key(&ident) {
-            self.taken.insert(ident.clone(), 1);
-            return (ident, false);
-        }
-        let base = ident.strip_prefix("r#").unwrap_or(&ident).to_owned();
-        let mut n = self.taken[&ident];
-        loop {
-            n += 1;
-            let candidate = format!("{base}{}{n}", self.separator);
-            if !self.taken.contains_key(&candidate) {
-                self.taken.insert(ident, n);
-                self.taken.insert(candidate.clone(), 1);
-                return (candidate, true);
+    /// Claims `ident` for the spec name `name`. A name that is claimed again
+    /// (a duplicate, reported elsewhere) gets the same identifier; another
+    /// name that maps to a taken identifier gets a numbered one.
+    pub fn claim(&mut self, ident: String, name: &str) -> Claimed {
+        match self.taken.get(&ident) {
+            None => {
+                self.taken.insert(ident.clone(), (name.to_owned(), 1));
+                Claimed { ident, clash: None }
+            }
+            Some((owner, _)) if owner == name => Claimed { ident, clash: None },
+            Some((owner, n)) => {
+                let owner = owner.clone();
+                let base = ident.strip_prefix("r#").unwrap_or(&ident).to_owned();
+                let mut n = *n;
+                loop {
+                    n += 1;
+                    let candidate = format!("{base}{}{n}", self.separator);
+                    if !self.taken.contains_key(&candidate) {
+                        self.taken.get_mut(&ident).expect("present").1 = n;
+                        self.taken.insert(candidate.clone(), (name.to_owned(), 1));
+                        return Claimed {
+                            ident: candidate,
+                            clash: Some(owner),
+                        };
+                    }
+                }
             }
         }
     }
@@ -177,14 +198,23 @@ mod tests {
     #[test]
     fn collisions_get_suffixes() {
         let mut s = Scope::new();
-        assert_eq!(s.claim(rust_field("foo-bar")), ("foo_bar".into(), false));
-        assert_eq!(s.claim(rust_field("foo_bar")), ("foo_bar_2".into(), true));
-        assert_eq!(s.claim(rust_field("foo bar")), ("foo_bar_3".into(), true));
-        assert_eq!(s.claim("foo_bar_4".into()), ("foo_bar_4".into(), false));
-        assert_eq!(s.claim(rust_field("type")), ("r#type".into(), false));
-        assert_eq!(s.claim(rust_field("type")), ("type_2".into(), true));
+        let mut claim = |name: &str| s.claim(rust_field(name), name);
+        assert_eq!(claim("foo-bar").ident, "foo_bar");
+        let second = claim("foo_bar");
+        assert_eq!(
+            (second.ident.as_str(), second.clash.as_deref()),
+            ("foo_bar_2", Some("foo-bar"))
+        );
+        assert_eq!(claim("foo bar").ident, "foo_bar_3");
+        assert_eq!(
+            claim("foo-bar").ident,
+            "foo_bar",
+            "a duplicate keeps its identifier"
+        );
+        assert_eq!(claim("type").ident, "r#type");
+        assert_eq!(claim("TYPE").ident, "type_2");
         let mut t = Scope::types();
-        assert_eq!(t.claim(rust_type("a-b")), ("AB".into(), false));
-        assert_eq!(t.claim(rust_type("a_b")), ("AB2".into(), true));
+        assert_eq!(t.claim(rust_type("a-b"), "a-b").ident, "AB");
+        assert_eq!(t.claim(rust_type("a_b"), "a_b").ident, "AB2");
     }
 }

@@ -92,6 +92,20 @@ impl Source {
         &self.text
     }
 
+    /// The byte range of `span`, clamped to the text and widened to whole characters.
+    pub fn range(&self, span: Span) -> std::ops::Range<usize> {
+        let text = &self.text;
+        let mut end = (span.end as usize).min(text.len());
+        let mut start = (span.start as usize).min(end);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        start..end
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
@@ -141,5 +155,7 @@ mod tests {
         assert_eq!(s.offset_of(3, 1), 8);
         assert_eq!(s.offset_of(9, 1), 9);
         assert_eq!(s.location(Span::new(4, 5)), "x.yaml:2:2");
+        assert_eq!(s.range(Span::new(6, 6)), 5..7, "widened to the whole `é`");
+        assert_eq!(s.range(Span::new(3, 99)), 3..9);
     }
 }

@@ -136,7 +136,11 @@ fn span_of(source: &Source, loc: &serde_saphyr::Location) -> Span {
         }
         _ => {
             let start = source.offset_of(loc.line() as usize, loc.column() as usize);
-            Span::new(start, start + 1)
+            let len = source.text()[start..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+            Span::new(start, start + len)
         }
     }
 }
@@ -147,7 +151,12 @@ fn convert(source: &Source, v: serde_saphyr::Spanned<Value>) -> Node {
         Value::Null => NodeKind::Null,
         Value::Bool(b) => NodeKind::Bool(b),
         Value::Int(i) => NodeKind::Int(i),
-        Value::Float(f) => NodeKind::Float(f),
+        // Integers beyond 64 bits come back as floats: keep them integers.
+        Value::Float(f) => source
+            .text()
+            .get(span.range())
+            .and_then(|t| t.trim().parse::<i128>().ok())
+            .map_or(NodeKind::Float(f), NodeKind::Int),
         Value::Str(s) => NodeKind::Str(s),
         Value::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| convert(source, i)).collect()),
         Value::Map(entries) => NodeKind::Map(
@@ -169,7 +178,8 @@ fn convert(source: &Source, v: serde_saphyr::Spanned<Value>) -> Node {
     }
     // A collection is reported at its first token only.
     if matches!(kind, NodeKind::Seq(_) | NodeKind::Map(_)) {
-        span.end = span.start.saturating_add(1).min(source.text().len() as u32);
+        let first = source.text()[source.range(span).start..].chars().next();
+        span.end = span.start + first.map_or(0, |c| c.len_utf8() as u32);
     }
     Node { kind, span, extent }
 }
@@ -190,9 +200,17 @@ pub fn parse(source: &Source) -> Result<Node, Box<Diagnostic>> {
     }
     match serde_saphyr::from_str_with_options::<serde_saphyr::Spanned<Value>>(
         text,
-        serde_saphyr::options! { strict_booleans: true },
+        serde_saphyr::options! { strict_booleans: true, underscored_numbers_as_strings: true },
     ) {
-        Ok(v) => Ok(convert(source, v)),
+        Ok(v) => {
+            let root = convert(source, v);
+            if root.kind == NodeKind::Null {
+                let mut d = Diagnostic::error(Span::new(0, 0), "the spec is empty");
+                d.with_label("expected a mapping here");
+                return Err(Box::new(d));
+            }
+            Ok(root)
+        }
         Err(e) => {
             let span = e.location().map_or(Span::new(0, 0), |loc| {
                 let start = source.offset_of(loc.line() as usize, loc.column() as usize);
@@ -216,9 +234,17 @@ fn syntax_message(e: &serde_saphyr::Error) -> String {
     let first = full.lines().next().unwrap_or("").trim();
     let first = first.strip_prefix("error:").unwrap_or(first).trim();
     // "line 2 column 2: message"
-    match first.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
-        _ => first.to_owned(),
+    let message = match first.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") => rest,
+        _ => first,
+    };
+    // "duplicate mapping key: type, set DuplicateKeyPolicy in Options if acceptable"
+    match message.strip_prefix("duplicate mapping key: ") {
+        Some(rest) => format!(
+            "duplicate key `{}`",
+            rest.split(", set ").next().unwrap_or(rest)
+        ),
+        None => message.to_owned(),
     }
 }
 
@@ -251,6 +277,20 @@ mod tests {
     }
 
     #[test]
+    fn big_integers_stay_integers() {
+        let n = tree("a: 18446744073709551616\nb: 1_000\n");
+        let NodeKind::Map(m) = n.kind else { panic!() };
+        assert_eq!(m[0].1.kind, NodeKind::Int(18446744073709551616));
+        assert_eq!(m[1].1.kind, NodeKind::Str("1_000".into()));
+    }
+
+    #[test]
+    fn comments_only_is_empty() {
+        let err = parse(&Source::new("t.yaml", "# nothing\n")).unwrap_err();
+        assert_eq!(err.message, "the spec is empty");
+    }
+
+    #[test]
     fn syntax_errors_are_located() {
         let src = Source::new("t.yaml", "a: [1\nb: {x: 1\n");
         let err = parse(&src).unwrap_err();
@@ -262,7 +302,7 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let src = Source::new("t.yaml", "a: 1\na: 2\n");
         let err = parse(&src).unwrap_err();
-        assert!(err.message.contains("duplicate"), "{}", err.message);
+        assert_eq!(err.message, "invalid YAML: duplicate key `a`");
         assert_eq!(src.location(err.span.unwrap()), "t.yaml:2:1");
     }
 }

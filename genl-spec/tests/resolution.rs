@@ -557,3 +557,19 @@ operations:
         -32768
     );
 }
+
+#[test]
+fn legacy_and_c_levels_take_free_form_names() {
+    // Only the genetlink and netlink-raw schemas constrain names to `[0-9a-z-]+`.
+    for protocol in ["genetlink-legacy", "genetlink-c"] {
+        let text = format!(
+            "name: demo\nprotocol: {protocol}\ndoc: d\nattribute-sets:\n  - name: Main\n    attributes:\n      - {{ name: Id_x, type: u32 }}\noperations:\n  list:\n    - {{ name: Get, doc: g, attribute-set: Main, do: {{ request: {{ attributes: [ Id_x ] }} }} }}\n"
+        );
+        let spec = load(&text);
+        let f = spec.family();
+        let main = f.set(f.set_by_name("Main").unwrap());
+        assert_eq!(main.attrs[0].c_name, "DEMO_A_MAIN_ID_X");
+        assert_eq!(main.rust_name, "Main");
+        assert_eq!(f.op(f.op_by_name("Get").unwrap()).rust_name, "get");
+    }
+}

@@ -92,17 +92,34 @@ fn check(name: &str, text: &str, render: bool) -> Result<(), TestCaseError> {
                 s.start <= s.end && s.end as usize <= text.len(),
                 "span {s:?} outside the text"
             );
+            prop_assert!(
+                text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize),
+                "span {s:?} splits a character"
+            );
         }
     }
     Ok(())
 }
 
+/// A runner with a fixed seed, so that CI runs are repeatable; set
+/// `GENL_PROPTEST_CASES` for longer runs and `GENL_PROPTEST_RANDOM=1` for a
+/// fresh seed each time.
 fn runner() -> TestRunner {
-    TestRunner::new(Config {
-        cases: 192,
+    let cases = std::env::var("GENL_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
+    let config = Config {
+        cases,
         failure_persistence: None,
         ..Config::default()
-    })
+    };
+    if std::env::var_os("GENL_PROPTEST_RANDOM").is_some() {
+        TestRunner::new(config)
+    } else {
+        let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
+        TestRunner::new_with_rng(config, rng)
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

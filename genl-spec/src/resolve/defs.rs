@@ -4,7 +4,7 @@ use super::{Resolver, check_name, check_pattern, name_or_empty, opt_string};
 use crate::model::*;
 use crate::names::{self, c_lower, c_upper};
 use crate::raw::{self, DefType, IntOrStr, MemberType, Protocol, Scope};
-use crate::source::Spanned;
+use crate::source::{Span, Spanned};
 
 pub(super) fn resolve(r: &mut Resolver<'_>, raw: &[Spanned<raw::Definition>]) -> Vec<Definition> {
     for (i, d) in raw.iter().enumerate() {
@@ -54,7 +54,9 @@ pub(super) fn resolve(r: &mut Resolver<'_>, raw: &[Spanned<raw::Definition>]) ->
         })
         .collect();
 
+    let mut clean = vec![true; raw.len()];
     for (i, d) in raw.iter().enumerate() {
+        let errors = r.diags.error_count();
         let kind = match d.ty.as_ref().map(|t| t.value) {
             Some(DefType::Enum) => DefKind::Enum(enum_def(r, d, &defs, false)),
             Some(DefType::Flags) => DefKind::Flags(enum_def(r, d, &defs, true)),
@@ -62,8 +64,9 @@ pub(super) fn resolve(r: &mut Resolver<'_>, raw: &[Spanned<raw::Definition>]) ->
             _ => continue,
         };
         defs[i].kind = kind;
+        clean[i] = r.diags.error_count() == errors;
     }
-    layout(r, &mut defs);
+    layout(r, &mut defs, &mut clean);
     defs
 }
 
@@ -78,6 +81,7 @@ fn const_value(r: &mut Resolver<'_>, d: &raw::Definition) -> ConstValue {
             IntOrStr::Int(i) => ConstValue::Int(*i),
             IntOrStr::Str(s) => ConstValue::Str(s.clone()),
         },
+        None if d.invalid.contains(&"value") => ConstValue::Int(0),
         None => {
             r.diags
                 .error(d.span, "const definition has no `value`".to_string())
@@ -146,7 +150,7 @@ fn enum_def(
             raw::EnumEntry::Name(_) => (None, None),
         };
         let raw_value = explicit.as_ref().map_or(next, |v| v.value);
-        next = raw_value + 1;
+        next = raw_value.saturating_add(1);
         if let Some((_, first)) = seen_names.iter().find(|(n, _)| *n == ename.value) {
             r.diags
                 .error(
@@ -200,18 +204,9 @@ fn enum_def(
                 }
             }
         };
-        let (rust_name, renamed) = scope.claim(names::rust_type(&ename.value));
-        if renamed {
-            r.diags
-                .warning(
-                    ename.span,
-                    format!(
-                        "`{}` has the same Rust name as an earlier entry",
-                        ename.value
-                    ),
-                )
-                .with_label(format!("named `{rust_name}` in Rust"));
-        }
+        let claimed = scope.claim(names::rust_type(&ename.value), &ename.value);
+        r.warn_clash(&ename, &claimed, "name", true);
+        let rust_name = claimed.ident;
         entries.push(EnumEntry {
             c_name: format!("{c_prefix}{}", c_upper(&ename.value)),
             name: ename.value,
@@ -222,6 +217,12 @@ fn enum_def(
             span: e.span,
         });
     }
+    r.unique_c_names(
+        entries
+            .iter()
+            .map(|e| (e.c_name.as_str(), e.name.as_str(), e.span)),
+        "entry",
+    );
     if raw_entries.is_empty() && d.header.is_none() {
         r.diags
             .warning(d.span, format!("{kind} `{name}` has no entries"));
@@ -407,6 +408,14 @@ fn struct_members(
             span: m.span,
         });
     }
+    let c_names: Vec<String> = members.iter().map(|m| c_lower(&m.name)).collect();
+    r.unique_c_names(
+        members
+            .iter()
+            .zip(&c_names)
+            .map(|(m, c)| (c.as_str(), m.name.as_str(), m.span)),
+        "member",
+    );
     StructDef {
         members,
         size: 0,
@@ -415,42 +424,53 @@ fn struct_members(
     }
 }
 
-/// Lays out every struct: as declared (packed) and as C would (natural alignment).
-fn layout(r: &mut Resolver<'_>, defs: &mut [Definition]) {
+/// Lays out every struct: as declared (packed) and as C would (natural
+/// alignment), warning where the two differ. `clean[i]` is false for
+/// definitions that already had errors: they get no layout warning.
+fn layout(r: &mut Resolver<'_>, defs: &mut [Definition], clean: &mut [bool]) {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Todo,
         Busy,
         Done,
     }
-    fn visit(r: &mut Resolver<'_>, defs: &mut [Definition], state: &mut [State], i: usize) {
-        match state[i] {
-            State::Done => return,
-            State::Busy => {
-                r.diags
-                    .error(
-                        defs[i].span,
-                        format!("struct `{}` contains itself", defs[i].name),
-                    )
-                    .with_note("a struct member cannot have the type of a struct that contains it");
-                state[i] = State::Done;
-                return;
-            }
-            State::Todo => {}
+    fn visit(
+        r: &mut Resolver<'_>,
+        defs: &mut [Definition],
+        clean: &mut [bool],
+        state: &mut [State],
+        i: usize,
+    ) {
+        if state[i] != State::Todo {
+            return;
         }
         state[i] = State::Busy;
         let DefKind::Struct(s) = &defs[i].kind else {
             state[i] = State::Done;
             return;
         };
-        let nested: Vec<usize> = s
+        let nested: Vec<(usize, Span, String)> = s
             .members
             .iter()
-            .filter_map(|m| m.struct_)
-            .map(DefId::index)
+            .filter_map(|m| m.struct_.map(|id| (id.index(), m.span, m.name.clone())))
             .collect();
-        for n in nested {
-            visit(r, defs, state, n);
+        for (n, span, member) in nested {
+            if state[n] == State::Busy {
+                r.diags
+                    .error(
+                        span,
+                        format!(
+                            "struct `{}` contains itself through member `{member}`",
+                            defs[n].name
+                        ),
+                    )
+                    .with_label(format!("`{member}` is a `{}`", defs[n].name))
+                    .with_note("a struct cannot have a member of a struct type that contains it");
+                clean[i] = false;
+                clean[n] = false;
+            } else {
+                visit(r, defs, clean, state, n);
+            }
         }
         let sizes: Vec<(u32, u32, u32)> = {
             let DefKind::Struct(s) = &defs[i].kind else {
@@ -460,14 +480,11 @@ fn layout(r: &mut Resolver<'_>, defs: &mut [Definition]) {
                 .iter()
                 .map(|m| {
                     match m.struct_.and_then(|id| match &defs[id.index()].kind {
-                        DefKind::Struct(n) => Some(n),
+                        DefKind::Struct(n) if state[id.index()] == State::Done => Some(n),
                         _ => None,
                     }) {
                         Some(n) => (n.size, n.c_size, n.c_align),
-                        None => {
-                            let align = int_width(m.ty).unwrap_or(1);
-                            (m.size, m.size, align)
-                        }
+                        None => (m.size, m.size, int_width(m.ty).unwrap_or(1)),
                     }
                 })
                 .collect()
@@ -486,12 +503,13 @@ fn layout(r: &mut Resolver<'_>, defs: &mut [Definition]) {
         s.size = offset;
         s.c_size = c_offset.next_multiple_of(c_align);
         s.c_align = c_align;
-        if s.size != s.c_size {
+        if s.size != s.c_size && clean[i] {
             let (size, c_size, name) = (s.size, s.c_size, defs[i].name.clone());
             r.diags
-                .warning(defs[i].span, format!(
-                    "struct `{name}` is {size} bytes as declared, but a C struct of these members is {c_size} bytes"
-                ))
+                .warning(
+                    defs[i].span,
+                    format!("struct `{name}` is {size} bytes as declared, but a C struct of these members is {c_size} bytes"),
+                )
                 .with_label("declared without the padding C adds")
                 .with_help(format!(
                     "unless the C struct is packed, declare the {} bytes of padding as members",
@@ -502,6 +520,6 @@ fn layout(r: &mut Resolver<'_>, defs: &mut [Definition]) {
     }
     let mut state = vec![State::Todo; defs.len()];
     for i in 0..defs.len() {
-        visit(r, defs, &mut state, i);
+        visit(r, defs, clean, &mut state, i);
     }
 }

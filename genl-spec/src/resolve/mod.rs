@@ -83,11 +83,15 @@ pub(crate) struct Resolver<'a> {
     pub sub_msgs: Names<SubMsgId>,
     /// Rust type names of the family's module (definitions, sets, sub-messages).
     pub types: names::Scope,
+    /// Sets that could not be resolved (a dangling or circular `subset-of`):
+    /// names looked up in them are not reported again.
+    pub broken: std::collections::HashSet<SetId>,
 }
 
-/// Spec names at every level but genetlink-c are `[0-9a-z-]+`.
+/// Spec names are `[0-9a-z-]+` at the genetlink and netlink-raw levels; the
+/// genetlink-c and genetlink-legacy schemas take any string.
 pub(crate) fn check_name(r: &mut Resolver<'_>, name: &Spanned<String>, what: &str) {
-    if r.protocol == Protocol::GenetlinkC {
+    if !matches!(r.protocol, Protocol::Genetlink | Protocol::NetlinkRaw) {
         return;
     }
     check_pattern(
@@ -116,19 +120,9 @@ pub(crate) fn check_pattern(
 impl Resolver<'_> {
     /// Claims a Rust type name, warning when two spec names map to the same one.
     pub(crate) fn type_name(&mut self, name: &Spanned<String>) -> String {
-        let (ident, renamed) = self.types.claim(names::rust_type(&name.value));
-        if renamed {
-            self.diags
-                .warning(
-                    name.span,
-                    format!(
-                        "`{}` has the same Rust type name as an earlier item",
-                        name.value
-                    ),
-                )
-                .with_label(format!("named `{ident}` in Rust"));
-        }
-        ident
+        let claimed = self.types.claim(names::rust_type(&name.value), &name.value);
+        self.warn_clash(name, &claimed, "type name", false);
+        claimed.ident
     }
 
     /// Claims a Rust field-like name in `scope`.
@@ -137,16 +131,55 @@ impl Resolver<'_> {
         scope: &mut names::Scope,
         name: &Spanned<String>,
     ) -> String {
-        let (ident, renamed) = scope.claim(names::rust_field(&name.value));
-        if renamed {
+        let claimed = scope.claim(names::rust_field(&name.value), &name.value);
+        self.warn_clash(name, &claimed, "name", true);
+        claimed.ident
+    }
+
+    /// Warns about a renamed Rust identifier, unless the two spec names also
+    /// share a C name (an error reported on its own; `c_checked`).
+    pub(crate) fn warn_clash(
+        &mut self,
+        name: &Spanned<String>,
+        claimed: &names::Claimed,
+        what: &str,
+        c_checked: bool,
+    ) {
+        if let Some(other) = &claimed.clash
+            && !(c_checked && c_upper(other) == c_upper(&name.value))
+        {
             self.diags
                 .warning(
                     name.span,
-                    format!("`{}` has the same Rust name as an earlier item", name.value),
+                    format!("`{}` has the same Rust {what} as `{other}`", name.value),
                 )
-                .with_label(format!("named `{ident}` in Rust"));
+                .with_label(format!("named `{}` in Rust", claimed.ident));
         }
-        ident
+    }
+
+    /// Reports C names that two spec names share within one C enum.
+    pub(crate) fn unique_c_names<'n>(
+        &mut self,
+        items: impl IntoIterator<Item = (&'n str, &'n str, Span)>,
+        what: &str,
+    ) {
+        let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
+        for (c_name, name, span) in items {
+            match seen.get(c_name) {
+                Some((other, first)) if *other != name => {
+                    self.diags
+                        .error(
+                            span,
+                            format!("{what} `{name}` has the same C name as `{other}`: `{c_name}`"),
+                        )
+                        .with_related(*first, format!("`{other}` is here"));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(c_name, (name, span));
+                }
+            }
+        }
     }
 
     /// Reports a key that has no meaning in this place.
@@ -186,6 +219,7 @@ pub(crate) fn resolve(spec: &raw::Spec, diags: &mut Diagnostics) -> Option<Famil
         mcgrps: Names::new("multicast group"),
         sub_msgs: Names::new("sub-message"),
         types: names::Scope::types(),
+        broken: Default::default(),
     };
     if protocol == Protocol::Genetlink {
         check_name(&mut r, &family_name, "family");
@@ -250,7 +284,9 @@ pub(crate) fn resolve(spec: &raw::Spec, diags: &mut Diagnostics) -> Option<Famil
     let protonum = spec.protonum.as_ref().and_then(|p| {
         u32::try_from(p.value)
             .inspect_err(|_| {
-                r.diags.error(p.span, "protonum is out of range");
+                r.diags
+                    .error(p.span, format!("protonum {} is out of range", p.value))
+                    .with_label("a netlink protocol number is below 2^32");
             })
             .ok()
     });
@@ -319,6 +355,9 @@ fn resolve_mcast_groups(
         .enumerate()
         .map(|(i, g)| {
             let name = name_or_empty(&g.name, g.span);
+            if r.protocol == Protocol::Genetlink {
+                check_name(r, &name, "multicast group");
+            }
             r.mcgrps.declare(r.diags, &name, McgrpId(i as u32));
             let value = g.number.as_ref().and_then(|v| {
                 u32::try_from(v.value)

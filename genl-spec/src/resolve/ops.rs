@@ -45,6 +45,13 @@ pub(super) fn resolve(
             .attribute_set
             .as_ref()
             .and_then(|s| r.sets.lookup(r.diags, s, "`attribute-set`"));
+        let set_ref = match attr_set {
+            Some(id) if !r.broken.contains(&id) => SetRef::Resolved(id),
+            None if op.attribute_set.is_none() && !op.invalid.contains(&"attribute-set") => {
+                SetRef::Absent
+            }
+            _ => SetRef::Unresolved,
+        };
         let has_cmd = op.do_.is_some() || op.dump.is_some();
         let is_async = op.notify.is_some() || op.event.is_some();
         if has_cmd && is_async {
@@ -72,11 +79,11 @@ pub(super) fn resolve(
                 request: s
                     .request
                     .as_ref()
-                    .map(|m| message(r, m, model, attr_set, sets, &name.value)),
+                    .map(|m| message(r, m, model, set_ref, sets, &name.value)),
                 reply: s
                     .reply
                     .as_ref()
-                    .map(|m| message(r, m, model, attr_set, sets, &name.value)),
+                    .map(|m| message(r, m, model, set_ref, sets, &name.value)),
                 pre: opt_string(&s.pre),
                 post: opt_string(&s.post),
             })
@@ -111,7 +118,7 @@ pub(super) fn resolve(
         let event = op.event.as_ref().map(|e| {
             e.attributes
                 .as_ref()
-                .map(|l| attr_list(r, l, attr_set, sets, &name.value))
+                .map(|l| attr_list(r, l, set_ref, sets, &name.value))
                 .unwrap_or_default()
         });
         let mcgrp = op.mcgrp.as_ref().and_then(|g| {
@@ -163,6 +170,11 @@ pub(super) fn resolve(
             span: op.span,
         });
     }
+    r.unique_c_names(
+        ops.iter()
+            .map(|o| (o.c_name.as_str(), o.name.as_str(), o.span)),
+        "operation",
+    );
     Operations {
         enum_model: model,
         c_prefix,
@@ -200,7 +212,7 @@ fn message(
     r: &mut Resolver<'_>,
     m: &Spanned<raw::Message>,
     model: EnumModel,
-    set: Option<SetId>,
+    set: SetRef,
     sets: &[AttrSet],
     op: &str,
 ) -> MessageDef {
@@ -220,24 +232,39 @@ fn message(
     }
 }
 
+/// What an op's `attribute-set` came to.
+#[derive(Clone, Copy)]
+enum SetRef {
+    /// A usable set.
+    Resolved(SetId),
+    /// Written, but wrong (already reported): names are not checked against it.
+    Unresolved,
+    /// Not written.
+    Absent,
+}
+
 /// Resolves attribute names of a request, reply or event against the op's set.
 fn attr_list(
     r: &mut Resolver<'_>,
     list: &Spanned<Vec<Spanned<String>>>,
-    set: Option<SetId>,
+    set: SetRef,
     sets: &[AttrSet],
     op: &str,
 ) -> Vec<AttrId> {
-    let Some(set) = set else {
-        if !list.value.is_empty() {
-            r.diags
-                .error(
-                    list.span,
-                    format!("operation `{op}` lists attributes but has no `attribute-set`"),
-                )
-                .with_label("these names have no set to come from");
+    let set = match set {
+        SetRef::Resolved(set) => set,
+        SetRef::Unresolved => return Vec::new(),
+        SetRef::Absent => {
+            if !list.value.is_empty() {
+                r.diags
+                    .error(
+                        list.span,
+                        format!("operation `{op}` lists attributes but has no `attribute-set`"),
+                    )
+                    .with_label("these names have no set to come from");
+            }
+            return Vec::new();
         }
-        return Vec::new();
     };
     let s = &sets[set.index()];
     let mut out: Vec<AttrId> = Vec::new();
@@ -291,22 +318,25 @@ fn unified_values(
     list: &[Spanned<raw::Operation>],
 ) -> Vec<(Option<u32>, Option<u32>)> {
     let mut next = 1u32;
-    let mut seen: Vec<Seen> = Vec::new();
+    let mut numbers = Numbering::default();
     list.iter()
         .map(|op| {
             let value = op.number.as_ref().map_or(next, |v| check_u32(r, v));
-            next = value + 1;
-            check_value(
-                r,
-                op,
-                value,
-                op.number.as_ref().map(|v| v.span),
-                &mut seen,
-                "command number",
-            );
+            next = value.saturating_add(1);
+            let at = op.number.as_ref().map(|v| v.span);
+            check_value(r, op, value, at, &mut numbers, "command number");
             (Some(value), Some(value))
         })
         .collect()
+}
+
+/// The numbers of one enum handed out so far.
+#[derive(Default)]
+struct Numbering {
+    seen: Vec<Seen>,
+    /// Set after an explicit number out of range: the implicit ones that
+    /// count on from it are out of range too, and not reported again.
+    past_bad: bool,
 }
 
 /// A command number already taken.
@@ -323,9 +353,15 @@ fn check_value(
     op: &raw::Operation,
     value: u32,
     at: Option<Span>,
-    seen: &mut Vec<Seen>,
+    numbers: &mut Numbering,
     what: &str,
 ) {
+    match at {
+        Some(_) => numbers.past_bad = value > 255,
+        None if numbers.past_bad => return,
+        None => {}
+    }
+    let seen = &mut numbers.seen;
     let name = op.name.as_ref().map_or("", |n| n.value.as_str()).to_owned();
     let span = at.or(op.name.as_ref().map(|n| n.span)).unwrap_or(op.span);
     if value > 255 {
@@ -367,8 +403,8 @@ fn directional_values(
     list: &[Spanned<raw::Operation>],
 ) -> Vec<(Option<u32>, Option<u32>)> {
     let (mut req, mut rsp) = (1u32, 1u32);
-    let mut seen_req = Vec::new();
-    let mut seen_rsp = Vec::new();
+    let mut seen_req = Numbering::default();
+    let mut seen_rsp = Numbering::default();
     let mut out = Vec::new();
     for op in list {
         if op.notify.is_some() || op.event.is_some() {
@@ -384,7 +420,7 @@ fn directional_values(
                 "reply number",
             );
             out.push((None, Some(rsp)));
-            rsp += 1;
+            rsp = rsp.saturating_add(1);
             continue;
         }
         let Some(kind) = op.do_.as_ref().or(op.dump.as_ref()) else {
@@ -430,9 +466,9 @@ fn directional_values(
             check_value(r, op, rsp, rsp_span, &mut seen_rsp, "reply number");
         }
         out.push((Some(req), reply));
-        req += 1;
+        req = req.saturating_add(1);
         if reply.is_some() {
-            rsp += 1;
+            rsp = rsp.saturating_add(1);
         }
     }
     out

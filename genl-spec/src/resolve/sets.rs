@@ -23,26 +23,36 @@ fn is_int(t: AttrType) -> bool {
     matches!(t, U8 | U16 | U32 | U64 | S8 | S16 | S32 | S64 | Uint | Sint)
 }
 
-/// The set a subset ultimately belongs to, or `None` (reported) on a cycle or a dangling name.
+/// The full set a subset ultimately belongs to, or `None` on a cycle (reported
+/// once, at the first set of the cycle) or a dangling name (reported elsewhere).
 fn root_of(r: &mut Resolver<'_>, raw: &[Spanned<raw::AttrSet>], i: usize) -> Option<usize> {
+    let mut chain = vec![i];
     let mut cur = i;
-    for _ in 0..=raw.len() {
+    loop {
         let Some(parent) = &raw[cur].subset_of else {
             return Some(cur);
         };
-        let id = r.sets.get(&parent.value)?;
-        cur = id.index();
-        if cur == i {
-            r.diags
-                .error(
-                    parent.span,
-                    format!("`subset-of` of `{}` leads back to itself", parent.value),
-                )
-                .with_label("a subset must end at a full set");
+        cur = r.sets.get(&parent.value)?.index();
+        if let Some(pos) = chain.iter().position(|&c| c == cur) {
+            let cycle = &chain[pos..];
+            if cycle.iter().min() == Some(&i) {
+                let names: Vec<&str> = cycle
+                    .iter()
+                    .chain(std::iter::once(&cycle[0]))
+                    .map(|&c| raw[c].name.as_ref().map_or("", |n| n.value.as_str()))
+                    .collect();
+                let span = raw[i].subset_of.as_ref().map_or(raw[i].span, |p| p.span);
+                r.diags
+                    .error(
+                        span,
+                        format!("`subset-of` goes round in a circle: {}", names.join(" → ")),
+                    )
+                    .with_label("a chain of subsets must end at a full set");
+            }
             return None;
         }
+        chain.push(cur);
     }
-    None
 }
 
 pub(super) fn resolve(
@@ -111,9 +121,11 @@ pub(super) fn resolve(
                 .push((parent.span, "this set is a subset".into()));
         }
         if r.sets.lookup(r.diags, parent, "`subset-of`").is_none() {
+            r.broken.insert(SetId(i as u32));
             continue;
         }
         let Some(root) = root_of(r, raw, i) else {
+            r.broken.insert(SetId(i as u32));
             continue;
         };
         sets[i].subset_of = Some(SetId(root as u32));
@@ -144,7 +156,7 @@ fn full_set(
         let name = name_or_empty(&a.name, a.span);
         check_name(r, &name, "attribute");
         let value = a.number.as_ref().map_or(next, |v| v.value);
-        next = value + 1;
+        next = value.saturating_add(1);
         let vspan = a.number.as_ref().map_or(name.span, |v| v.span);
         if let Some((_, first)) = seen_names.iter().find(|(n, _)| *n == name.value) {
             r.diags
@@ -169,25 +181,27 @@ fn full_set(
                 .related
                 .push((*first, format!("`{other}` is {value}")));
         }
-        seen_values.push((value, name.span, name.value.clone()));
+        if value <= NLA_TYPE_MAX {
+            seen_values.push((value, name.span, name.value.clone()));
+        }
         if value > NLA_TYPE_MAX {
-            r.diags
-                .error(
-                    vspan,
-                    format!(
-                        "attribute `{}` has the number {value}, above 16383",
-                        name.value
-                    ),
-                )
-                .with_note(
-                    "the top two bits of an attribute's type are the nested and byte-order flags",
-                );
+            // Implicit numbers past an explicit out-of-range one are not reported again.
+            if a.number.is_some() {
+                r.diags
+                    .error(vspan, format!("attribute `{}` has the number {value}, above 16383", name.value))
+                    .with_note("the top two bits of an attribute's type are the nested and byte-order flags");
+            }
+            out.push(placeholder(&name, 0, a.span));
             continue;
         }
         let Some(ty) = a.ty.as_ref() else {
-            r.diags
-                .error(a.span, format!("attribute `{}` has no `type`", name.value))
-                .with_label("only attributes of a subset may leave out `type`");
+            if !a.invalid.contains(&"type") {
+                r.diags
+                    .error(a.span, format!("attribute `{}` has no `type`", name.value))
+                    .with_label("only attributes of a subset may leave out `type`");
+            }
+            // Keep the name, so that lists naming it do not report it again.
+            out.push(placeholder(&name, value as u16, a.span));
             continue;
         };
         if ty.value == AttrType::Pad {
@@ -206,7 +220,38 @@ fn full_set(
             out.push(attr);
         }
     }
+    r.unique_c_names(
+        out.iter()
+            .filter(|a| !a.c_name.is_empty())
+            .map(|a| (a.c_name.as_str(), a.name.as_str(), a.span)),
+        "attribute",
+    );
     out
+}
+
+/// An attribute that failed to resolve, kept only by name and number.
+fn placeholder(name: &Spanned<String>, value: u16, span: Span) -> Attr {
+    Attr {
+        name: name.value.clone(),
+        value,
+        ty: AttrType::Unused,
+        doc: None,
+        byte_order: None,
+        multi_attr: false,
+        nested: None,
+        enum_: None,
+        enum_as_flags: false,
+        checks: Checks::default(),
+        sub_type: None,
+        display_hint: None,
+        struct_: None,
+        sub_message: None,
+        selector: None,
+        type_value: Vec::new(),
+        c_name: String::new(),
+        rust_name: String::new(),
+        span,
+    }
 }
 
 fn subset(
@@ -265,6 +310,20 @@ fn subset(
                     name.value, full.value, root.name
                 ),
             );
+        }
+        if let Some(t) = &a.ty
+            && t.value != full.ty
+            && full.ty != AttrType::Unused
+        {
+            r.diags
+                .error(
+                    t.span,
+                    format!(
+                        "a subset cannot change the type of `{}` (it is `{}` in `{}`)",
+                        name.value, full.ty, root.name
+                    ),
+                )
+                .with_label("subsets share their full set's wire format");
         }
         let base = root_list
             .iter()
@@ -666,10 +725,15 @@ pub(super) fn resolve_sub_messages(
                         if def_type(defs, id) == Some(DefType::Struct) {
                             Some(id)
                         } else {
-                            r.diags.error(
-                                h.span,
-                                format!("fixed header `{}` is not a struct definition", h.value),
-                            );
+                            r.diags
+                                .error(
+                                    h.span,
+                                    format!(
+                                        "fixed header `{}` is not a struct definition",
+                                        h.value
+                                    ),
+                                )
+                                .with_related(defs[id.index()].span, "defined here");
                             None
                         }
                     });
@@ -677,11 +741,14 @@ pub(super) fn resolve_sub_messages(
                         .attribute_set
                         .as_ref()
                         .and_then(|s| r.sets.lookup(r.diags, s, "sub-message format"));
+                    let claimed = scope.claim(names::rust_type(&value.value), &value.value);
+                    r.warn_clash(&value, &claimed, "variant name", false);
                     Format {
-                        rust_name: scope.claim(names::rust_type(&value.value)).0,
+                        rust_name: claimed.ident,
                         value: value.value,
                         fixed_header,
                         attr_set,
+                        span: value.span,
                     }
                 })
                 .collect();
@@ -750,25 +817,50 @@ pub(super) fn check_selectors(
                     .with_label("a selector must be a string or an integer");
                 continue;
             }
-            if let (Some(msg), Some(en)) = (attr.sub_message, sel_attr.enum_)
-                && let DefKind::Enum(e) | DefKind::Flags(e) = &defs[en.index()].kind
-            {
-                for f in &sub_messages[msg.index()].formats {
-                    if !e.entries.iter().any(|x| x.name == f.value) {
-                        r.diags
-                            .error(
-                                sub_messages[msg.index()].span,
+            if let Some(msg) = attr.sub_message {
+                let msg = &sub_messages[msg.index()];
+                let entries = sel_attr.enum_.and_then(|en| match &defs[en.index()].kind {
+                    DefKind::Enum(e) | DefKind::Flags(e) => Some((&defs[en.index()].name, e)),
+                    _ => None,
+                });
+                for f in &msg.formats {
+                    let problem = match entries {
+                        Some((_, e)) if e.entries.iter().any(|x| x.name == f.value) => None,
+                        Some((enum_name, e)) => Some((
+                            format!(
+                                "format `{}` of sub-message `{}` is not an entry of enum `{enum_name}`",
+                                f.value, msg.name
+                            ),
+                            format!(
+                                "selector `{}` takes its values from `{enum_name}`: {}",
+                                sel.value,
+                                e.entries
+                                    .iter()
+                                    .map(|x| format!("`{}`", x.name))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )),
+                        None if is_int(sel_attr.ty) && f.value.trim().parse::<i128>().is_err() => {
+                            Some((
                                 format!(
-                                    "format `{}` of sub-message `{}` is not a value of enum `{}`",
-                                    f.value,
-                                    sub_messages[msg.index()].name,
-                                    defs[en.index()].name
+                                    "format `{}` of sub-message `{}` is not a number",
+                                    f.value, msg.name
                                 ),
-                            )
-                            .with_note(format!(
-                                "selector `{}` takes its values from that enum",
-                                sel.value
-                            ));
+                                format!(
+                                    "selector `{}` is a `{}` without an enum",
+                                    sel.value, sel_attr.ty
+                                ),
+                            ))
+                        }
+                        None => None,
+                    };
+                    if let Some((message, note)) = problem {
+                        r.diags
+                            .error(f.span, message)
+                            .with_label("no selector value matches this")
+                            .with_related(sel.span, "the selector")
+                            .with_note(note);
                     }
                 }
             }
