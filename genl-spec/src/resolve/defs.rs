@@ -9,7 +9,7 @@ use crate::source::{Span, Spanned};
 pub(super) fn resolve(r: &mut Resolver<'_>, raw: &[Spanned<raw::Definition>]) -> Vec<Definition> {
     for (i, d) in raw.iter().enumerate() {
         let name = name_or_empty(&d.name, d.span);
-        check_name(r, &name, "definition");
+        check_name(r, d.name.as_ref(), "definition");
         r.defs.declare(r.diags, &name, DefId(i as u32));
     }
     let kinds: Vec<Option<DefType>> = raw.iter().map(|d| d.ty.as_ref().map(|t| t.value)).collect();
@@ -143,7 +143,7 @@ fn enum_def(
         };
         // Only the mapping form of an entry has a name pattern in the schemas.
         if matches!(e.value, raw::EnumEntry::Full(_)) {
-            check_name(r, &ename, "entry");
+            check_name(r, Some(&ename), "entry");
         }
         let (explicit, doc) = match &e.value {
             raw::EnumEntry::Full(m) => (m.entry_value.clone(), opt_string(&m.doc)),

@@ -119,7 +119,7 @@ impl Resolver<'_> {
                 }
                 let (value, from_header) = self.const_value(defs, name, v)?;
                 Some(Bound {
-                    value: value - minus,
+                    value: value.saturating_sub(minus),
                     expr: text.to_owned(),
                     from_header,
                 })

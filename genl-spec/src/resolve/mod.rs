@@ -90,7 +90,9 @@ pub(crate) struct Resolver<'a> {
 
 /// Spec names are `[0-9a-z-]+` at the genetlink and netlink-raw levels; the
 /// genetlink-c and genetlink-legacy schemas take any string.
-pub(crate) fn check_name(r: &mut Resolver<'_>, name: &Spanned<String>, what: &str) {
+/// A missing name (`None`) was already reported while decoding.
+pub(crate) fn check_name(r: &mut Resolver<'_>, name: Option<&Spanned<String>>, what: &str) {
+    let Some(name) = name else { return };
     if !matches!(r.protocol, Protocol::Genetlink | Protocol::NetlinkRaw) {
         return;
     }
@@ -222,7 +224,7 @@ pub(crate) fn resolve(spec: &raw::Spec, diags: &mut Diagnostics) -> Option<Famil
         broken: Default::default(),
     };
     if protocol == Protocol::Genetlink {
-        check_name(&mut r, &family_name, "family");
+        check_name(&mut r, spec.name.as_ref(), "family");
     }
     if protocol.is_genetlink() && family_name.value.len() > 15 {
         r.diags
@@ -356,7 +358,7 @@ fn resolve_mcast_groups(
         .map(|(i, g)| {
             let name = name_or_empty(&g.name, g.span);
             if r.protocol == Protocol::Genetlink {
-                check_name(r, &name, "multicast group");
+                check_name(r, g.name.as_ref(), "multicast group");
             }
             r.mcgrps.declare(r.diags, &name, McgrpId(i as u32));
             let value = g.number.as_ref().and_then(|v| {

@@ -29,7 +29,7 @@ pub(super) fn resolve(
 
     for (i, op) in list.iter().enumerate() {
         let name = name_or_empty(&op.name, op.span);
-        check_name(r, &name, "operation");
+        check_name(r, op.name.as_ref(), "operation");
         r.ops.declare(r.diags, &name, OpId(i as u32));
     }
     let values = match model {

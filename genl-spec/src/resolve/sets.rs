@@ -62,7 +62,7 @@ pub(super) fn resolve(
 ) -> Vec<AttrSet> {
     for (i, s) in raw.iter().enumerate() {
         let name = name_or_empty(&s.name, s.span);
-        check_name(r, &name, "attribute set");
+        check_name(r, s.name.as_ref(), "attribute set");
         r.sets.declare(r.diags, &name, SetId(i as u32));
     }
     let mut sets: Vec<AttrSet> = raw
@@ -154,7 +154,7 @@ fn full_set(
     let mut seen_values: Vec<(u64, Span, String)> = Vec::new();
     for a in list.iter() {
         let name = name_or_empty(&a.name, a.span);
-        check_name(r, &name, "attribute");
+        check_name(r, a.name.as_ref(), "attribute");
         let value = a.number.as_ref().map_or(next, |v| v.value);
         next = value.saturating_add(1);
         let vspan = a.number.as_ref().map_or(name.span, |v| v.span);
@@ -325,10 +325,12 @@ fn subset(
                 )
                 .with_label("subsets share their full set's wire format");
         }
-        let base = root_list
+        let Some(base) = root_list
             .iter()
             .find(|x| x.name.as_ref().is_some_and(|n| n.value == name.value))
-            .expect("resolved attributes come from the raw list");
+        else {
+            continue;
+        };
         // Problems of the inherited keys are reported once, at the full set.
         let outer = std::mem::take(r.diags);
         let merged = a.overlay(base);
