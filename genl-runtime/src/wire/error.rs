@@ -102,19 +102,24 @@ impl DecodeError {
 
     /// The path written as `.key.ipv4[2]`.
     pub fn path_string(&self) -> String {
-        let mut out = String::new();
-        for seg in self.path() {
-            match seg {
-                PathSegment::Attr(name) => {
-                    out.push('.');
-                    out.push_str(name);
-                }
-                PathSegment::Type(t) => out.push_str(&format!(".<{t}>")),
-                PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        out
+        path_string(&self.path)
     }
+}
+
+/// Writes a path kept innermost-first as `.key.ipv4[2]`.
+pub(crate) fn path_string(innermost_first: &[PathSegment]) -> String {
+    let mut out = String::new();
+    for seg in innermost_first.iter().rev() {
+        match seg {
+            PathSegment::Attr(name) => {
+                out.push('.');
+                out.push_str(name);
+            }
+            PathSegment::Type(t) => out.push_str(&format!(".<{t}>")),
+            PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 impl fmt::Display for DecodeErrorKind {

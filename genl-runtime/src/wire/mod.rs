@@ -16,6 +16,7 @@ pub use attr::{
     Attr, AttrIter, NLA_ALIGNTO, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK,
     NestToken, Writer, align, attrs,
 };
+pub(crate) use error::path_string;
 pub use error::{DecodeError, DecodeErrorKind, PathSegment};
 pub use header::{GENL_HDRLEN, GenlMsgHdr, NLMSG_HDRLEN, NlMsgHdr, flags, msg_type};
 pub use message::{MessageIter, MessageToken, begin_message, end_message, messages};
