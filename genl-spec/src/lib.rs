@@ -62,6 +62,7 @@ pub mod names;
 pub mod raw;
 mod resolve;
 pub mod source;
+pub mod vocab;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
