@@ -10,7 +10,7 @@ use crate::wire::PathSegment;
 use std::fmt;
 
 /// The kind of value an attribute carries, as far as its policy is concerned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum Kind {
     /// No payload.
@@ -27,8 +27,9 @@ pub enum Kind {
     String,
     /// Bytes (or a struct, or an array of integers).
     Binary,
-    /// Nested attributes of the given set.
-    Nest(&'static SetPolicy),
+    /// Nested attributes of the set whose policy the function returns (a
+    /// function, so that recursive sets can name themselves).
+    Nest(fn() -> &'static SetPolicy),
     /// An array of elements in a nest.
     IndexedArray,
     /// A nest whose types carry values.
@@ -42,7 +43,7 @@ pub enum Kind {
 }
 
 /// The checks of one attribute.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct AttrPolicy {
     /// Spec name.
     pub name: &'static str,
@@ -82,7 +83,7 @@ impl AttrPolicy {
 }
 
 /// The policies of one attribute set, in spec order.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct SetPolicy {
     /// Spec name of the set.
     pub name: &'static str,

@@ -1,0 +1,500 @@
+//! Wire functions per kind of attribute, called by derived code: each kind
+//! has `encode(ty, &value, w)`, `len(&value)` and `decode(&attr, ...)`.
+//!
+//! Decode functions return errors without a path; the caller adds the
+//! attribute's name as the error goes up.
+
+use crate::codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, UnknownAttr};
+use crate::wire::{
+    Attr, DecodeError, DecodeErrorKind, NLA_F_NESTED, NLA_HDRLEN, Scalar, Writer, align, attrs,
+};
+
+/// Size of an attribute with `payload` bytes, padding included.
+pub const fn attr_len(payload: usize) -> usize {
+    align(NLA_HDRLEN + payload)
+}
+
+fn too_deep() -> DecodeError {
+    DecodeError::new(DecodeErrorKind::TooDeep { limit: MAX_DEPTH })
+}
+
+/// Fixed-size integers (`u8` … `s64`, big-endian through [`Be`](crate::wire::Be)).
+pub mod scalar {
+    use super::*;
+
+    /// Writes the attribute.
+    pub fn encode<T: Scalar>(ty: u16, value: &T, w: &mut Writer<'_>) {
+        w.scalar(ty, *value);
+    }
+
+    /// Its size.
+    pub fn len<T: Scalar>(_: &T) -> usize {
+        attr_len(T::SIZE)
+    }
+
+    /// Reads the value.
+    pub fn decode<T: Scalar>(attr: &Attr<'_>) -> Result<T, DecodeError> {
+        attr.scalar()
+    }
+}
+
+/// `uint`: 4 bytes when the value fits, else 8.
+pub mod uint {
+    use super::*;
+
+    /// Writes the attribute.
+    pub fn encode(ty: u16, value: &u64, w: &mut Writer<'_>) {
+        w.uint(ty, *value);
+    }
+
+    /// Its size.
+    pub fn len(value: &u64) -> usize {
+        attr_len(if u32::try_from(*value).is_ok() { 4 } else { 8 })
+    }
+
+    /// Reads the value.
+    pub fn decode(attr: &Attr<'_>) -> Result<u64, DecodeError> {
+        attr.uint()
+    }
+}
+
+/// `sint`: 4 bytes when the value fits, else 8.
+pub mod sint {
+    use super::*;
+
+    /// Writes the attribute.
+    pub fn encode(ty: u16, value: &i64, w: &mut Writer<'_>) {
+        w.sint(ty, *value);
+    }
+
+    /// Its size.
+    pub fn len(value: &i64) -> usize {
+        attr_len(if i32::try_from(*value).is_ok() { 4 } else { 8 })
+    }
+
+    /// Reads the value.
+    pub fn decode(attr: &Attr<'_>) -> Result<i64, DecodeError> {
+        attr.sint()
+    }
+}
+
+/// `flag`: present (`true`) or absent.
+pub mod flag {
+    use super::*;
+
+    /// Writes the attribute when the flag is set.
+    pub fn encode(ty: u16, value: &bool, w: &mut Writer<'_>) {
+        if *value {
+            w.flag(ty);
+        }
+    }
+
+    /// Its size (none when unset).
+    pub fn len(value: &bool) -> usize {
+        if *value { attr_len(0) } else { 0 }
+    }
+
+    /// A flag that is there is set; its payload is ignored, as the kernel does.
+    pub fn decode(_: &Attr<'_>) -> Result<bool, DecodeError> {
+        Ok(true)
+    }
+}
+
+/// `string`: UTF-8 with a terminating NUL.
+pub mod string {
+    use super::*;
+
+    /// Writes the attribute.
+    pub fn encode(ty: u16, value: &str, w: &mut Writer<'_>) {
+        w.string(ty, value);
+    }
+
+    /// Its size.
+    pub fn len(value: &str) -> usize {
+        attr_len(value.len() + 1)
+    }
+
+    /// Reads the value; with `unterminated_ok` the NUL may be missing.
+    pub fn decode(attr: &Attr<'_>, unterminated_ok: bool) -> Result<String, DecodeError> {
+        attr.string(unterminated_ok).map(str::to_owned)
+    }
+}
+
+/// `binary`: bytes as they are.
+pub mod binary {
+    use super::*;
+
+    /// Writes the attribute.
+    pub fn encode(ty: u16, value: &[u8], w: &mut Writer<'_>) {
+        w.bytes(ty, value);
+    }
+
+    /// Its size.
+    pub fn len(value: &[u8]) -> usize {
+        attr_len(value.len())
+    }
+
+    /// Reads the value.
+    pub fn decode(attr: &Attr<'_>) -> Result<Vec<u8>, DecodeError> {
+        Ok(attr.payload.to_vec())
+    }
+}
+
+/// `binary` with `struct`: a C struct.
+pub mod cstruct {
+    use super::*;
+
+    /// Writes the attribute.
+    pub fn encode<T: CStruct>(ty: u16, value: &T, w: &mut Writer<'_>) {
+        let mut payload = Vec::with_capacity(T::SIZE);
+        value.write(&mut payload);
+        w.bytes(ty, &payload);
+    }
+
+    /// Its size.
+    pub fn len<T: CStruct>(_: &T) -> usize {
+        attr_len(T::SIZE)
+    }
+
+    /// Reads the value. A payload of another size than the struct is an error
+    /// (the kernel checks these lengths too).
+    pub fn decode<T: CStruct>(attr: &Attr<'_>) -> Result<T, DecodeError> {
+        if attr.payload.len() != T::SIZE {
+            return Err(DecodeError::new(DecodeErrorKind::Invalid(format!(
+                "the struct is {} bytes, found {}",
+                T::SIZE,
+                attr.payload.len()
+            ))));
+        }
+        T::read(attr.payload)
+    }
+}
+
+/// `binary` with an integer `sub-type`: a C array of integers.
+pub mod array {
+    use super::*;
+
+    /// Writes the attribute.
+    pub fn encode<T: Scalar>(ty: u16, value: &[T], w: &mut Writer<'_>) {
+        let mut payload = Vec::with_capacity(value.len() * T::SIZE);
+        for v in value {
+            v.put(&mut payload);
+        }
+        w.bytes(ty, &payload);
+    }
+
+    /// Its size.
+    pub fn len<T: Scalar>(value: &[T]) -> usize {
+        attr_len(value.len() * T::SIZE)
+    }
+
+    /// Reads the values; a length that is not a multiple of the element size is an error.
+    pub fn decode<T: Scalar>(attr: &Attr<'_>) -> Result<Vec<T>, DecodeError> {
+        if !attr.payload.len().is_multiple_of(T::SIZE) {
+            return Err(DecodeError::new(DecodeErrorKind::Invalid(format!(
+                "{} bytes are not a whole number of {}",
+                attr.payload.len(),
+                T::NAME
+            ))));
+        }
+        attr.payload.chunks_exact(T::SIZE).map(T::get).collect()
+    }
+}
+
+/// An integer attribute that holds an enum's value, written as `W`.
+pub mod enumeration {
+    use super::*;
+
+    /// Writes the attribute; a value too large for `W` is cut to its low bits.
+    pub fn encode<E: GenlEnum, W: Scalar + FromU64>(ty: u16, value: &E, w: &mut Writer<'_>) {
+        w.scalar(ty, W::from_u64(value.value()));
+    }
+
+    /// Its size.
+    pub fn len<E: GenlEnum, W: Scalar>(_: &E) -> usize {
+        attr_len(W::SIZE)
+    }
+
+    /// Reads the value.
+    pub fn decode<E: GenlEnum, W: Scalar + ToU64>(attr: &Attr<'_>) -> Result<E, DecodeError> {
+        Ok(E::from_value(attr.scalar::<W>()?.to_u64()))
+    }
+
+    /// Integers that an enum value is written as.
+    pub trait FromU64 {
+        /// The low bits of `v`.
+        fn from_u64(v: u64) -> Self;
+    }
+
+    /// Integers that an enum value is read from.
+    pub trait ToU64 {
+        /// The value, zero-extended (signed values as their bits).
+        fn to_u64(self) -> u64;
+    }
+
+    macro_rules! int {
+        ($($t:ty),*) => {$(
+            impl FromU64 for $t {
+                #[allow(clippy::cast_possible_truncation)]
+                fn from_u64(v: u64) -> Self { v as $t }
+            }
+            impl ToU64 for $t {
+                #[allow(clippy::cast_sign_loss)]
+                fn to_u64(self) -> u64 { self as u64 }
+            }
+            impl FromU64 for crate::wire::Be<$t> {
+                #[allow(clippy::cast_possible_truncation)]
+                fn from_u64(v: u64) -> Self { crate::wire::Be(v as $t) }
+            }
+            impl ToU64 for crate::wire::Be<$t> {
+                #[allow(clippy::cast_sign_loss)]
+                fn to_u64(self) -> u64 { self.0 as u64 }
+            }
+        )*};
+    }
+    int!(u16, u32, u64, i16, i32, i64);
+
+    impl FromU64 for u8 {
+        #[allow(clippy::cast_possible_truncation)]
+        fn from_u64(v: u64) -> Self {
+            v as u8
+        }
+    }
+    impl ToU64 for u8 {
+        fn to_u64(self) -> u64 {
+            self.into()
+        }
+    }
+    impl FromU64 for i8 {
+        #[allow(clippy::cast_possible_truncation)]
+        fn from_u64(v: u64) -> Self {
+            v as i8
+        }
+    }
+    impl ToU64 for i8 {
+        #[allow(clippy::cast_sign_loss)]
+        fn to_u64(self) -> u64 {
+            self as u64
+        }
+    }
+}
+
+/// `nest`: the attributes of another set.
+pub mod nest {
+    use super::*;
+
+    /// Writes the attribute, its length patched in place.
+    pub fn encode<T: GenlMessage>(ty: u16, value: &T, w: &mut Writer<'_>) {
+        let token = w.begin_nest(ty);
+        value.encode(w);
+        w.end_nest(token);
+    }
+
+    /// Its size.
+    pub fn len<T: GenlMessage>(value: &T) -> usize {
+        attr_len(value.encoded_len())
+    }
+
+    /// Reads the nested set at `depth` (the depth of the set holding the attribute).
+    pub fn decode<T: GenlMessage>(attr: &Attr<'_>, depth: usize) -> Result<T, DecodeError> {
+        if depth >= MAX_DEPTH {
+            return Err(too_deep());
+        }
+        T::decode_at(attr.payload, depth + 1)
+    }
+}
+
+/// `indexed-array`: a nest whose attributes are the elements, typed by
+/// their position (written from 1, as the kernel does for nlctrl's ops).
+pub mod indexed_array {
+    use super::*;
+    use crate::wire::PathSegment;
+
+    fn index_type(i: usize) -> u16 {
+        u16::try_from(i + 1).unwrap_or(u16::MAX) & crate::wire::NLA_TYPE_MASK
+    }
+
+    /// Writes an array of nests.
+    pub fn encode_nests<T: GenlMessage>(ty: u16, value: &[T], w: &mut Writer<'_>) {
+        let token = w.begin_nest(ty);
+        for (i, v) in value.iter().enumerate() {
+            super::nest::encode(index_type(i), v, w);
+        }
+        w.end_nest(token);
+    }
+
+    /// Size of an array of nests.
+    pub fn len_nests<T: GenlMessage>(value: &[T]) -> usize {
+        attr_len(value.iter().map(super::nest::len).sum())
+    }
+
+    /// Reads an array of nests, in order, whatever their index types.
+    pub fn decode_nests<T: GenlMessage>(
+        attr: &Attr<'_>,
+        depth: usize,
+    ) -> Result<Vec<T>, DecodeError> {
+        if depth >= MAX_DEPTH {
+            return Err(too_deep());
+        }
+        attrs(attr.payload)
+            .enumerate()
+            .map(|(i, a)| {
+                a.and_then(|a| super::nest::decode(&a, depth + 1))
+                    .map_err(|e| e.within(PathSegment::Index(i)))
+            })
+            .collect()
+    }
+
+    /// Writes an array of integers.
+    pub fn encode_scalars<T: Scalar>(ty: u16, value: &[T], w: &mut Writer<'_>) {
+        let token = w.begin_nest(ty);
+        for (i, v) in value.iter().enumerate() {
+            w.scalar(index_type(i), *v);
+        }
+        w.end_nest(token);
+    }
+
+    /// Size of an array of integers.
+    pub fn len_scalars<T: Scalar>(value: &[T]) -> usize {
+        attr_len(value.len() * attr_len(T::SIZE))
+    }
+
+    /// Reads an array of integers, in order.
+    pub fn decode_scalars<T: Scalar>(attr: &Attr<'_>) -> Result<Vec<T>, DecodeError> {
+        attrs(attr.payload)
+            .enumerate()
+            .map(|(i, a)| {
+                a.and_then(|a| a.scalar())
+                    .map_err(|e| e.within(PathSegment::Index(i)))
+            })
+            .collect()
+    }
+}
+
+/// `bitfield32`: value and selector, 4 bytes each.
+pub mod bitfield32 {
+    use super::*;
+
+    /// Writes the attribute.
+    pub fn encode(ty: u16, value: &Bitfield32, w: &mut Writer<'_>) {
+        let mut payload = [0u8; 8];
+        payload[..4].copy_from_slice(&value.value.to_ne_bytes());
+        payload[4..].copy_from_slice(&value.selector.to_ne_bytes());
+        w.bytes(ty, &payload);
+    }
+
+    /// Its size.
+    pub fn len(_: &Bitfield32) -> usize {
+        attr_len(8)
+    }
+
+    /// Reads the value.
+    pub fn decode(attr: &Attr<'_>) -> Result<Bitfield32, DecodeError> {
+        if attr.payload.len() != 8 {
+            return Err(DecodeError::new(DecodeErrorKind::WrongSize {
+                ty: "bitfield32",
+                expected: &[8],
+                got: attr.payload.len(),
+            }));
+        }
+        Ok(Bitfield32 {
+            value: u32::get(&attr.payload[..4])?,
+            selector: u32::get(&attr.payload[4..])?,
+        })
+    }
+}
+
+/// Attributes a type does not know, kept as they came.
+pub mod unknown {
+    use super::*;
+
+    /// Writes the attribute back.
+    pub fn encode(value: &UnknownAttr, w: &mut Writer<'_>) {
+        let ty = if value.nested {
+            value.ty | NLA_F_NESTED
+        } else {
+            value.ty
+        };
+        w.bytes(ty, &value.payload);
+    }
+
+    /// Its size.
+    pub fn len(value: &UnknownAttr) -> usize {
+        attr_len(value.payload.len())
+    }
+
+    /// Keeps the attribute.
+    pub fn decode(attr: &Attr<'_>) -> UnknownAttr {
+        UnknownAttr {
+            ty: attr.ty,
+            nested: attr.nested,
+            payload: attr.payload.to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Be;
+
+    #[test]
+    fn lengths_match_what_is_written() {
+        let mut buf = Vec::new();
+        let mut w = Writer::new(&mut buf);
+        uint::encode(1, &(1 << 40), &mut w);
+        assert_eq!(w.buf().len(), uint::len(&(1 << 40)));
+        let before = w.buf().len();
+        string::encode(2, "abc", &mut w);
+        assert_eq!(w.buf().len() - before, string::len("abc"));
+        let before = w.buf().len();
+        array::encode(3, &[Be(1u16), Be(2), Be(3)], &mut w);
+        assert_eq!(
+            w.buf().len() - before,
+            array::len(&[Be(1u16), Be(2), Be(3)])
+        );
+        let before = w.buf().len();
+        indexed_array::encode_scalars(4, &[7u32, 8], &mut w);
+        assert_eq!(
+            w.buf().len() - before,
+            indexed_array::len_scalars(&[7u32, 8])
+        );
+        let before = w.buf().len();
+        bitfield32::encode(
+            5,
+            &Bitfield32 {
+                value: 1,
+                selector: 3,
+            },
+            &mut w,
+        );
+        assert_eq!(
+            w.buf().len() - before,
+            bitfield32::len(&Bitfield32::default())
+        );
+        flag::encode(6, &false, &mut w);
+
+        let all: Vec<Attr<'_>> = attrs(&buf).collect::<Result<_, _>>().unwrap();
+        assert_eq!(all.len(), 5);
+        assert_eq!(
+            array::decode::<Be<u16>>(&all[2]).unwrap(),
+            vec![Be(1), Be(2), Be(3)]
+        );
+        assert_eq!(
+            indexed_array::decode_scalars::<u32>(&all[3]).unwrap(),
+            vec![7, 8]
+        );
+        assert_eq!(
+            bitfield32::decode(&all[4]).unwrap(),
+            Bitfield32 {
+                value: 1,
+                selector: 3
+            }
+        );
+        let odd = Attr {
+            payload: &[1, 2, 3],
+            ..all[2]
+        };
+        assert!(array::decode::<u16>(&odd).is_err());
+    }
+}
