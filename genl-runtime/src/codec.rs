@@ -83,3 +83,58 @@ pub struct Bitfield32 {
     /// Which bits to change.
     pub selector: u32,
 }
+
+/// The attributes of a `nest-type-value`: each nested attribute's type is a
+/// value (an index, an id) and its payload a nest of `T`. Nesting it gives
+/// the spec's several `type-value` levels: `TypeValue<TypeValue<T>>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TypeValue<T>(pub Vec<(u16, T)>);
+
+impl<T> Default for TypeValue<T> {
+    fn default() -> Self {
+        TypeValue(Vec::new())
+    }
+}
+
+static TYPE_VALUE_POLICY: SetPolicy = SetPolicy {
+    name: "type-value",
+    attrs: &[],
+};
+
+impl<T: GenlMessage> GenlMessage for TypeValue<T> {
+    fn policy() -> &'static SetPolicy {
+        &TYPE_VALUE_POLICY
+    }
+
+    fn encode(&self, w: &mut Writer<'_>) {
+        for (ty, v) in &self.0 {
+            crate::encoding::nest::encode(*ty & crate::wire::NLA_TYPE_MASK, v, w);
+        }
+    }
+
+    fn encoded_len(&self) -> usize {
+        self.0
+            .iter()
+            .map(|(_, v)| crate::encoding::nest::len(v))
+            .sum()
+    }
+
+    fn decode_at(buf: &[u8], depth: usize) -> Result<Self, DecodeError> {
+        crate::wire::attrs(buf)
+            .map(|a| {
+                let a = a?;
+                crate::encoding::nest::decode(&a, depth)
+                    .map(|v| (a.ty, v))
+                    .map_err(|e| e.within(crate::wire::PathSegment::Type(a.ty)))
+            })
+            .collect::<Result<_, _>>()
+            .map(TypeValue)
+    }
+
+    fn validate(&self) -> Result<(), PolicyError> {
+        self.0.iter().try_for_each(|(ty, v)| {
+            v.validate()
+                .map_err(|e| e.within(crate::wire::PathSegment::Type(*ty)))
+        })
+    }
+}

@@ -15,4 +15,4 @@ pub mod encoding;
 pub mod policy;
 pub mod wire;
 
-pub use codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, UnknownAttr};
+pub use codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, TypeValue, UnknownAttr};
