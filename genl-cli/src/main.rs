@@ -2,6 +2,7 @@
 //!
 //! - `genl check SPEC...` validates specs and prints every problem, located
 //!   at `file:line:col` in the style of rustc.
+//! - `genl gen SPEC [-o FILE]` writes the Rust module generated from a spec.
 #![forbid(unsafe_code)]
 
 use annotate_snippets::Renderer;
@@ -29,6 +30,15 @@ enum Command {
         /// Do not print warnings.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Generate the Rust module of a spec: on stdout, or in a file.
+    Gen {
+        /// The spec.
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Write here instead of stdout (only when the contents change).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -84,9 +94,38 @@ fn check(specs: &[PathBuf], quiet: bool) -> ExitCode {
     }
 }
 
+fn gen_module(spec: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    let spec = match Spec::load(spec) {
+        Ok(s) => s,
+        Err(e) => {
+            print(&mut stderr, &e.diagnostics, &e.source, false);
+            return ExitCode::FAILURE;
+        }
+    };
+    print(&mut stderr, spec.warnings(), spec.source(), false);
+    let code = genl_spec::codegen::generate(&spec, &genl_spec::codegen::Options::default());
+    let result = match output {
+        Some(path) => genl_spec::write_if_changed(path, &code)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(code.as_bytes())
+            .map_err(|e| format!("cannot write: {e}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { specs, quiet } => check(&specs, quiet),
+        Command::Gen { spec, output } => gen_module(&spec, output.as_deref()),
     }
 }

@@ -55,6 +55,8 @@
 #![forbid(unsafe_code)]
 
 mod analysis;
+mod builder;
+pub mod codegen;
 pub mod decode;
 pub mod diagnostic;
 pub mod model;
@@ -65,6 +67,7 @@ pub mod source;
 pub mod vocab;
 pub mod yaml;
 
+pub use builder::{BuildError, Builder, write_if_changed};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use model::Family;
 pub use source::Source;

@@ -601,6 +601,11 @@ impl Family {
             .map(|i| OpId(i as u32))
     }
 
+    /// All definition ids.
+    pub fn def_ids(&self) -> impl Iterator<Item = DefId> + '_ {
+        (0..self.definitions.len() as u32).map(DefId)
+    }
+
     /// All attribute set ids.
     pub fn set_ids(&self) -> impl Iterator<Item = SetId> + '_ {
         (0..self.attr_sets.len() as u32).map(SetId)

@@ -1,0 +1,123 @@
+//! The build-script entry point, in the manner of prost-build.
+
+use crate::codegen::{self, Options};
+use crate::{Spec, SpecError};
+use std::path::{Path, PathBuf};
+
+/// Generates Rust for specs from a build script (`build.rs`).
+///
+/// Each spec becomes `<family>.rs` in `OUT_DIR` (written only when its
+/// contents change), to be included with `genl_runtime::include_family!`.
+/// Every spec read is reported with `cargo:rerun-if-changed`. A spec with
+/// errors fails the build with the same located diagnostics as `genl check`.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     genl_spec::Builder::new().spec("specs/ovs_datapath.yaml").generate()?;
+///     Ok(())
+/// }
+/// ```
+/// ```ignore
+/// // src/lib.rs
+/// pub mod ovs_datapath {
+///     genl_runtime::include_family!("ovs_datapath");
+/// }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Builder {
+    specs: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+    options: Options,
+}
+
+/// Why [`Builder::generate`] failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// A spec is invalid; the diagnostics say why and where.
+    Spec(Box<SpecError>),
+    /// Writing the output failed.
+    Io(PathBuf, std::io::Error),
+    /// Neither [`Builder::out_dir`] nor `OUT_DIR` says where to write.
+    NoOutDir,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Spec(e) => write!(f, "{e}"),
+            BuildError::Io(p, e) => write!(f, "cannot write `{}`: {e}", p.display()),
+            BuildError::NoOutDir => {
+                f.write_str("OUT_DIR is not set: call Builder::out_dir or run from a build script")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl Builder {
+    /// A builder with no specs.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a spec file.
+    pub fn spec(mut self, path: impl AsRef<Path>) -> Self {
+        self.specs.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Adds several spec files.
+    pub fn specs(mut self, paths: impl IntoIterator<Item = impl AsRef<Path>>) -> Self {
+        self.specs
+            .extend(paths.into_iter().map(|p| p.as_ref().to_owned()));
+        self
+    }
+
+    /// Writes to `dir` instead of `OUT_DIR`.
+    pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.out_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Generates every spec; returns the files written or left unchanged.
+    pub fn generate(&self) -> Result<Vec<PathBuf>, BuildError> {
+        let out_dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(BuildError::NoOutDir)?,
+        };
+        let mut written = Vec::new();
+        for path in &self.specs {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let spec = Spec::load(path).map_err(|e| BuildError::Spec(Box::new(e)))?;
+            for w in spec.warnings().iter() {
+                // Warnings reach the developer through cargo without failing the build.
+                let first = w.render(spec.source());
+                println!("cargo:warning={}", first.lines().next().unwrap_or_default());
+            }
+            let code = codegen::generate(
+                &spec,
+                &Options {
+                    source_name: Some(path.display().to_string()),
+                    ..self.options.clone()
+                },
+            );
+            let file = out_dir.join(format!("{}.rs", crate::names::c_lower(&spec.family().name)));
+            write_if_changed(&file, &code).map_err(|e| BuildError::Io(file.clone(), e))?;
+            written.push(file);
+        }
+        Ok(written)
+    }
+}
+
+/// Writes `contents` unless the file already holds exactly that, so that
+/// cargo does not rebuild for nothing.
+pub fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(());
+    }
+    std::fs::write(path, contents)
+}

@@ -1,0 +1,312 @@
+//! The items of a generated module: family constants, definitions,
+//! attribute sets, and per-operation request and reply types.
+
+use super::types::{self, ident};
+use crate::model::{AttrId, ConstValue, DefId, DefKind, Family, MessageDef, SetId};
+use crate::names::{self, Scope};
+use crate::raw::{EnumModel, MemberType};
+use crate::vocab::{ContainerAttr, MessageField, StructField};
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+
+/// `#[doc = "..."]` lines for a spec's doc text.
+fn docs(doc: Option<&str>) -> TokenStream {
+    let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else {
+        return TokenStream::new();
+    };
+    let lines = doc.lines().map(|l| {
+        let l = format!(" {}", l.trim_end());
+        quote!(#[doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+pub(super) fn family_consts(family: &Family) -> TokenStream {
+    let name = &family.name;
+    let version = Literal::u8_unsuffixed(u8::try_from(family.version).unwrap_or(u8::MAX));
+    let doc = docs(Some(&family.doc));
+    let name_doc = format!(" The generic netlink family name, `{name}`.");
+    quote! {
+        #[doc = #name_doc]
+        #[doc = ""]
+        #doc
+        pub const FAMILY_NAME: &str = #name;
+        /// The family version written in the genl header of every request.
+        pub const FAMILY_VERSION: u8 = #version;
+    }
+}
+
+pub(super) fn definition(family: &Family, id: DefId) -> TokenStream {
+    let def = family.def(id);
+    // Kernel-only definitions (placeholders for values of kernel headers) are not part of the API.
+    if def.scope == crate::raw::Scope::Kernel {
+        return TokenStream::new();
+    }
+    let doc = docs(def.doc.as_deref());
+    match &def.kind {
+        DefKind::Const(value) => {
+            let name = ident(&def.rust_name);
+            let (ty, v) = match value {
+                ConstValue::Str(s) => (quote!(&str), s.to_token_stream()),
+                ConstValue::Int(i) => match (u64::try_from(*i), i64::try_from(*i)) {
+                    (Ok(u), _) => (quote!(u64), Literal::u64_unsuffixed(u).into_token_stream()),
+                    (_, Ok(s)) => (quote!(i64), Literal::i64_unsuffixed(s).into_token_stream()),
+                    _ => (
+                        quote!(i128),
+                        Literal::i128_unsuffixed(*i).into_token_stream(),
+                    ),
+                },
+            };
+            quote! { #doc pub const #name: #ty = #v; }
+        }
+        DefKind::Enum(e) => {
+            let name = ident(&def.rust_name);
+            let unknown = if e.entries.iter().any(|x| x.rust_name == "Unknown") {
+                format_ident!("Unlisted")
+            } else {
+                format_ident!("Unknown")
+            };
+            let variants = e.entries.iter().map(|x| {
+                let v = ident(&x.rust_name);
+                let doc = docs(x.doc.as_deref());
+                let value = Literal::u64_unsuffixed(x.value);
+                quote! { #doc #[genl(value = #value)] #v, }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlEnum)]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this spec does not list.
+                    #[genl(unknown)]
+                    #unknown(u64),
+                }
+            }
+        }
+        DefKind::Flags(e) => {
+            let name = ident(&def.rust_name);
+            let bits = if types::flags_width(family, id) == 4 {
+                quote!(u32)
+            } else {
+                quote!(u64)
+            };
+            let mut scope = Scope::new();
+            let consts = e.entries.iter().map(|x| {
+                let c = ident(&scope.claim(names::rust_const(&x.name), &x.name).ident);
+                let doc = docs(x.doc.as_deref());
+                let value = Literal::u64_unsuffixed(x.value);
+                quote! { #doc const #c = #value; }
+            });
+            quote! {
+                ::genl_runtime::bitflags::bitflags! {
+                    #doc
+                    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+                    pub struct #name: #bits {
+                        #(#consts)*
+                        const _ = !0;
+                    }
+                }
+            }
+        }
+        DefKind::Struct(s) => {
+            let name = ident(&def.rust_name);
+            let fields = s.members.iter().map(|m| {
+                let f = ident(&m.rust_name);
+                let doc = docs(m.doc.as_deref());
+                let (annotation, ty) = match (m.ty, m.struct_) {
+                    (_, Some(id)) => (StructField::Struct, {
+                        let t = ident(&family.def(id).rust_name);
+                        quote!(#t)
+                    }),
+                    (MemberType::Pad, _) => (StructField::Pad { len: m.size }, {
+                        let n = Literal::usize_unsuffixed(m.size as usize);
+                        quote!([u8; #n])
+                    }),
+                    (MemberType::Binary | MemberType::String, _) => {
+                        let ty = if m.ty == MemberType::String {
+                            crate::raw::AttrType::String
+                        } else {
+                            crate::raw::AttrType::Binary
+                        };
+                        let n = Literal::usize_unsuffixed(m.size as usize);
+                        (StructField::Bytes { ty, len: m.size }, quote!([u8; #n]))
+                    }
+                    (t, None) => {
+                        let at = crate::raw::AttrType::from_keyword(t.as_str())
+                            .unwrap_or(crate::raw::AttrType::U8);
+                        let (int, width) = types::int(at).unwrap_or((quote!(u8), 1));
+                        let be =
+                            m.byte_order == Some(crate::raw::ByteOrder::BigEndian) && width > 1;
+                        let ty = if be {
+                            quote!(::genl_runtime::wire::Be<#int>)
+                        } else {
+                            int
+                        };
+                        (StructField::Int { ty: at, be }, ty)
+                    }
+                };
+                quote! { #doc #annotation pub #f: #ty, }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+    }
+}
+
+/// A struct of attributes: the fields for `attrs` of `set`, plus the catch-all.
+fn message_struct(
+    family: &Family,
+    p: &types::Prelude,
+    name: &proc_macro2::Ident,
+    set_name: &str,
+    doc: TokenStream,
+    attrs: &[AttrId],
+) -> TokenStream {
+    let mut taken: Vec<String> = Vec::new();
+    let fields: Vec<TokenStream> = attrs
+        .iter()
+        .filter_map(|id| {
+            let attr = family.attr(*id);
+            let field = types::field(family, p, attr)?;
+            taken.push(attr.rust_name.clone());
+            let f = ident(&attr.rust_name);
+            let (ty, annotation) = (field.ty, field.annotation);
+            let doc = docs(attr.doc.as_deref());
+            Some(quote! { #doc #annotation pub #f: #ty, })
+        })
+        .collect();
+    let unknown_name = ["unknown", "unknown_attrs", "unknown_attributes"]
+        .into_iter()
+        .find(|n| !taken.iter().any(|t| t == n))
+        .unwrap_or("genl_unknown");
+    let unknown = ident(unknown_name);
+    let container = ContainerAttr {
+        set: Some(set_name.to_owned()),
+    };
+    let catch_all = MessageField::Unknown;
+    let vec = &p.vec;
+    quote! {
+        #doc
+        #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
+        #container
+        pub struct #name {
+            #(#fields)*
+            /// Attributes this spec does not know, kept as they came.
+            #catch_all
+            pub #unknown: #vec<::genl_runtime::UnknownAttr>,
+        }
+    }
+}
+
+pub(super) fn attr_set(family: &Family, p: &types::Prelude, id: SetId) -> TokenStream {
+    let set = family.set(id);
+    let name = ident(&set.rust_name);
+    let attrs: Vec<AttrId> = (0..set.attrs.len() as u32)
+        .map(|index| AttrId { set: id, index })
+        .collect();
+    let doc = docs(
+        set.doc
+            .as_deref()
+            .or(Some(&format!("The attribute set `{}`.", set.name))),
+    );
+    message_struct(family, p, &name, &set.name, doc, &attrs)
+}
+
+/// The first paragraph of a doc text, on one line.
+fn summary(doc: &str) -> String {
+    doc.trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A title line, then the op's own doc text.
+fn op_docs(title: &str, doc: &str) -> TokenStream {
+    let title = format!(" {title}");
+    let rest = docs(Some(doc));
+    quote! { #[doc = #title] #[doc = ""] #rest }
+}
+
+pub(super) fn operations(family: &Family, p: &types::Prelude) -> TokenStream {
+    let mut items = Vec::new();
+    let mut cmds = Vec::new();
+    let directional = family.operations.enum_model == EnumModel::Directional;
+    for op in &family.operations.list {
+        let base = names::rust_type(&op.name);
+        let upper = names::rust_const(&op.name);
+        let op_doc = summary(&op.doc);
+        let num = |v: Option<u32>| {
+            v.and_then(|v| u8::try_from(v).ok())
+                .map(Literal::u8_unsuffixed)
+        };
+        match (directional, num(op.request_value), num(op.reply_value)) {
+            (false, Some(v), _) => {
+                let c = format_ident!("{}", upper);
+                let d = format!(" `{}`: {op_doc}", op.name);
+                cmds.push(quote! { #[doc = #d] pub const #c: u8 = #v; });
+            }
+            (true, req, rsp) => {
+                if let Some(v) = req {
+                    let c = format_ident!("{}_REQUEST", upper);
+                    let d = format!(" `{}` request: {op_doc}", op.name);
+                    cmds.push(quote! { #[doc = #d] pub const #c: u8 = #v; });
+                }
+                if let Some(v) = rsp {
+                    let c = format_ident!("{}_REPLY", upper);
+                    let d = format!(" `{}` reply: {op_doc}", op.name);
+                    cmds.push(quote! { #[doc = #d] pub const #c: u8 = #v; });
+                }
+            }
+            _ => {}
+        }
+        let Some(set) = op.attr_set else { continue };
+        let set_name = &family.set(set).name;
+        let mut kind = |suffix: &str, what: &str, m: &Option<MessageDef>| {
+            if let Some(m) = m {
+                let name = format_ident!("{}{}", base, suffix);
+                let doc = format!("The {what} of `{}`.", op.name);
+                let doc = op_docs(&doc, &op.doc);
+                items.push(message_struct(family, p, &name, set_name, doc, &m.attrs));
+            }
+        };
+        if let Some(d) = &op.do_ {
+            kind("DoRequest", "`do` request", &d.request);
+            kind("DoReply", "`do` reply", &d.reply);
+        }
+        if let Some(d) = &op.dump {
+            kind("DumpRequest", "`dump` request", &d.request);
+            kind("DumpReply", "`dump` reply", &d.reply);
+        }
+        if let Some(attrs) = &op.event {
+            let name = format_ident!("{}Event", base);
+            let doc = format!("The event `{}`.", op.name);
+            let doc = op_docs(&doc, &op.doc);
+            items.push(message_struct(family, p, &name, set_name, doc, attrs));
+        }
+    }
+    let groups = family.mcast_groups.iter().map(|g| {
+        let c = format_ident!("{}", names::rust_const(&g.name));
+        let name = &g.name;
+        let d = format!(" The multicast group `{name}`.");
+        quote! { #[doc = #d] pub const #c: &str = #name; }
+    });
+    quote! {
+        #(#items)*
+        /// Command numbers of the operations.
+        pub mod cmd {
+            #(#cmds)*
+        }
+        /// Names of the multicast groups.
+        pub mod mcgrp {
+            #(#groups)*
+        }
+    }
+}
