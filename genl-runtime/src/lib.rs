@@ -12,6 +12,7 @@
 
 pub mod codec;
 pub mod encoding;
+mod include;
 pub mod policy;
 pub mod wire;
 
