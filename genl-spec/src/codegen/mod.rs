@@ -21,6 +21,14 @@ pub struct Options {
     pub source_name: Option<String>,
 }
 
+impl Options {
+    /// Sets the spec name written in the `@generated` header.
+    pub fn with_source_name(mut self, name: impl Into<String>) -> Self {
+        self.source_name = Some(name.into());
+        self
+    }
+}
+
 /// Generates the module body for a validated spec, formatted.
 pub fn generate(spec: &Spec, options: &Options) -> String {
     let tokens = generate_tokens(spec.family());
