@@ -40,6 +40,8 @@ pub enum BuildError {
     Io(PathBuf, std::io::Error),
     /// Neither [`Builder::out_dir`] nor `OUT_DIR` says where to write.
     NoOutDir,
+    /// An option does not fit the spec it applies to.
+    Option(String),
 }
 
 impl std::fmt::Display for BuildError {
@@ -47,6 +49,7 @@ impl std::fmt::Display for BuildError {
         match self {
             BuildError::Spec(e) => write!(f, "{e}"),
             BuildError::Io(p, e) => write!(f, "cannot write `{}`: {e}", p.display()),
+            BuildError::Option(e) => f.write_str(e),
             BuildError::NoOutDir => {
                 f.write_str("OUT_DIR is not set: call Builder::out_dir or run from a build script")
             }
@@ -75,6 +78,22 @@ impl Builder {
         self
     }
 
+    /// Types the attribute `set.attr` (spec names) with a set generated
+    /// elsewhere; see [`Options::with_extern_set`].
+    ///
+    /// ```no_run
+    /// genl_spec::Builder::new()
+    ///     .spec("specs/ovs_flow.yaml")
+    ///     .spec("specs/ovs_packet.yaml")
+    ///     .extern_set("packet-attrs.key", "crate::ovs_flow::KeyAttrs")
+    ///     .generate()
+    ///     .unwrap();
+    /// ```
+    pub fn extern_set(mut self, set_attr: &str, rust_path: &str) -> Self {
+        self.options = self.options.with_extern_set(set_attr, rust_path);
+        self
+    }
+
     /// Writes to `dir` instead of `OUT_DIR`.
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.out_dir = Some(dir.as_ref().to_owned());
@@ -90,6 +109,8 @@ impl Builder {
                 .ok_or(BuildError::NoOutDir)?,
         };
         let mut written = Vec::new();
+        // Attribute set names of every family, for checking the extern sets.
+        let mut families: Vec<String> = Vec::new();
         for path in &self.specs {
             println!("cargo:rerun-if-changed={}", path.display());
             let spec = Spec::load(path).map_err(|e| BuildError::Spec(Box::new(e)))?;
@@ -98,16 +119,26 @@ impl Builder {
                 let first = w.render(spec.source());
                 println!("cargo:warning={}", first.lines().next().unwrap_or_default());
             }
-            let code = codegen::generate(
-                &spec,
-                &Options {
-                    source_name: Some(path.display().to_string()),
-                    ..self.options.clone()
-                },
-            );
+            self.options
+                .check(spec.family())
+                .map_err(BuildError::Option)?;
+            families.extend(spec.family().attr_sets.iter().map(|s| s.name.clone()));
+            let options = self
+                .options
+                .clone()
+                .with_source_name(path.display().to_string());
+            let code = codegen::generate(&spec, &options);
             let file = out_dir.join(format!("{}.rs", crate::names::c_lower(&spec.family().name)));
             write_if_changed(&file, &code).map_err(|e| BuildError::Io(file.clone(), e))?;
             written.push(file);
+        }
+        for e in &self.options.extern_sets {
+            if !families.iter().any(|f| f == &e.set) {
+                return Err(BuildError::Option(format!(
+                    "extern set `{}.{}`: no spec given to this builder has an attribute set `{}`",
+                    e.set, e.attr, e.set
+                )));
+            }
         }
         Ok(written)
     }

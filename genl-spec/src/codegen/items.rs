@@ -172,7 +172,7 @@ fn message_struct(
         .iter()
         .filter_map(|id| {
             let attr = family.attr(*id);
-            let field = types::field(family, p, attr)?;
+            let field = types::field(family, p, set_name, attr)?;
             taken.push(attr.rust_name.clone());
             let f = ident(&attr.rust_name);
             let (ty, annotation) = (field.ty, field.annotation);

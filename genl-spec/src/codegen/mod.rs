@@ -19,6 +19,21 @@ use quote::quote;
 pub struct Options {
     /// Name of the spec file for the `@generated` header (the path as given).
     pub source_name: Option<String>,
+    /// Attributes typed with another family's generated set; see [`Options::with_extern_set`].
+    pub extern_sets: Vec<ExternSet>,
+}
+
+/// An attribute typed with a set generated elsewhere (in the spirit of
+/// prost-build's `extern_path`): the spec keeps it `binary`, and the
+/// generated code writes and reads it as a nest of that set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternSet {
+    /// The spec name of the attribute set holding the attribute.
+    pub set: String,
+    /// The spec name of the attribute.
+    pub attr: String,
+    /// The Rust path of the type to use, for example `crate::ovs_flow::KeyAttrs`.
+    pub rust_path: String,
 }
 
 impl Options {
@@ -29,9 +44,49 @@ impl Options {
     }
 }
 
+impl Options {
+    /// Types the attribute `set.attr` (spec names, for example
+    /// `packet-attrs.key`) with the generated set at `rust_path`. This is how
+    /// the `ovs_packet` upcall key becomes the typed `ovs_flow` key while the
+    /// spec stays valid against the kernel's schema.
+    pub fn with_extern_set(mut self, set_attr: &str, rust_path: impl Into<String>) -> Self {
+        let (set, attr) = set_attr.split_once('.').unwrap_or((set_attr, ""));
+        self.extern_sets.push(ExternSet {
+            set: set.to_owned(),
+            attr: attr.to_owned(),
+            rust_path: rust_path.into(),
+        });
+        self
+    }
+
+    /// Checks the options against a family: an extern set whose attribute set
+    /// belongs to this family must name one of its attributes and a
+    /// well-formed Rust path. Extern sets of other families are ignored.
+    pub fn check(&self, family: &Family) -> Result<(), String> {
+        for e in &self.extern_sets {
+            let Some(set) = family.set_by_name(&e.set) else {
+                continue;
+            };
+            if family.set(set).attr(&e.attr).is_none() {
+                return Err(format!(
+                    "extern set `{}.{}`: set `{}` of family `{}` has no attribute `{}`",
+                    e.set, e.attr, e.set, family.name, e.attr
+                ));
+            }
+            syn::parse_str::<syn::Path>(&e.rust_path).map_err(|err| {
+                format!(
+                    "extern set `{}.{}`: `{}` is not a Rust path: {err}",
+                    e.set, e.attr, e.rust_path
+                )
+            })?;
+        }
+        Ok(())
+    }
+}
+
 /// Generates the module body for a validated spec, formatted.
 pub fn generate(spec: &Spec, options: &Options) -> String {
-    let tokens = generate_tokens(spec.family());
+    let tokens = generate_tokens_with(spec.family(), options);
     let file: syn::File = match syn::parse2(tokens) {
         Ok(f) => f,
         // The generator builds its tokens from checked names; a parse failure
@@ -52,11 +107,16 @@ pub fn generate(spec: &Spec, options: &Options) -> String {
     )
 }
 
-/// Generates the module body for a family, as tokens.
+/// Generates the module body for a family, as tokens, with default options.
 pub fn generate_tokens(family: &Family) -> TokenStream {
+    generate_tokens_with(family, &Options::default())
+}
+
+/// Generates the module body for a family, as tokens.
+pub fn generate_tokens_with(family: &Family, options: &Options) -> TokenStream {
     let header = items::family_consts(family);
     let defs = family.def_ids().map(|id| items::definition(family, id));
-    let prelude = types::Prelude::for_family(family);
+    let prelude = types::Prelude::for_family(family, options);
     let sets: Vec<TokenStream> = family
         .set_ids()
         .map(|id| items::attr_set(family, &prelude, id))

@@ -8,15 +8,29 @@ use quote::quote;
 
 /// How generated code names the prelude types: plainly (`Option<u32>`), as
 /// hand-written code does, unless the family defines a type of the same name.
+/// It also carries the attributes that options retype.
 pub(super) struct Prelude {
     pub option: TokenStream,
     pub vec: TokenStream,
     pub string: TokenStream,
     pub boxed: TokenStream,
+    /// (set, attribute) → Rust path of an extern set.
+    pub extern_sets: Vec<(String, String, syn::Path)>,
 }
 
 impl Prelude {
-    pub fn for_family(family: &Family) -> Prelude {
+    pub fn for_family(family: &Family, options: &super::Options) -> Prelude {
+        let extern_sets = options
+            .extern_sets
+            .iter()
+            .filter_map(|e| {
+                Some((
+                    e.set.clone(),
+                    e.attr.clone(),
+                    syn::parse_str(&e.rust_path).ok()?,
+                ))
+            })
+            .collect();
         let names = family
             .definitions
             .iter()
@@ -32,6 +46,7 @@ impl Prelude {
                 vec: quote!(::std::vec::Vec),
                 string: quote!(::std::string::String),
                 boxed: quote!(::std::boxed::Box),
+                extern_sets,
             }
         } else {
             Prelude {
@@ -39,6 +54,7 @@ impl Prelude {
                 vec: quote!(Vec),
                 string: quote!(String),
                 boxed: quote!(Box),
+                extern_sets,
             }
         }
     }
@@ -94,12 +110,13 @@ fn len(b: &Option<Bound>) -> Option<u32> {
 /// The field for an attribute, or `None` for attributes that carry no data
 /// (`unused`, `pad`) and for sub-messages, which the derive does not handle yet
 /// (they are kept with the unknown attributes).
-pub(super) fn field(family: &Family, p: &Prelude, attr: &Attr) -> Option<Field> {
+pub(super) fn field(family: &Family, p: &Prelude, set_name: &str, attr: &Attr) -> Option<Field> {
     let Prelude {
         option,
         vec,
         string,
         boxed,
+        ..
     } = p;
     let be = attr.byte_order == Some(ByteOrder::BigEndian);
     let mut f = FieldAttr {
@@ -134,7 +151,17 @@ pub(super) fn field(family: &Family, p: &Prelude, attr: &Attr) -> Option<Field> 
     if plain != attr.name {
         f.name = Some(attr.name.clone());
     }
+    let extern_set = p
+        .extern_sets
+        .iter()
+        .find(|(s, a, _)| s == set_name && *a == attr.name);
     let elem = match attr.ty {
+        _ if extern_set.is_some() => {
+            f.ty = AttrType::Nest;
+            f.checks = Checks::default();
+            let path = &extern_set.expect("checked").2;
+            quote!(#path)
+        }
         AttrType::Unused | AttrType::Pad | AttrType::SubMessage => return None,
         AttrType::Flag => {
             f.multi_attr = false;
