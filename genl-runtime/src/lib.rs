@@ -11,9 +11,28 @@
 #![forbid(unsafe_code)]
 
 pub mod codec;
+#[doc(hidden)]
+pub mod derive_support;
 pub mod encoding;
 mod include;
 pub mod policy;
 pub mod wire;
 
 pub use codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, TypeValue, UnknownAttr};
+
+/// Derives the [`GenlMessage`](trait@GenlMessage) trait for a struct of
+/// attributes annotated with `#[genl(...)]` (from `genl-derive`).
+pub use genl_derive::GenlMessage;
+
+/// Derives the [`CStruct`] trait for a fixed C struct annotated with
+/// `#[genl(...)]` (from `genl-derive`).
+pub use genl_derive::GenlStruct;
+
+/// Derives the [`GenlEnum`](trait@GenlEnum) trait for an enum of a spec
+/// annotated with `#[genl(...)]` (from `genl-derive`).
+pub use genl_derive::GenlEnum;
+
+/// The `bitflags` crate, for the flags types of specs (`flags` attributes
+/// and their [`Flags`](bitflags::Flags) trait), so that users and
+/// generated code need no dependency of their own.
+pub use bitflags;

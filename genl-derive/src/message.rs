@@ -1,0 +1,552 @@
+//! `#[derive(GenlMessage)]`: a struct of attributes.
+//!
+//! Every field is read through the shared vocabulary
+//! ([`genl_spec::vocab::MessageField`]); [`Codec`] turns its wire type into
+//! calls of `::genl_runtime::encoding`, and the field's [`Shape`] says how
+//! the Rust field holds the values (`Option`, `Option<Box>`, `Vec`, `bool`).
+
+use crate::codec::{Codec, keyword};
+use crate::input;
+use crate::types;
+use genl_spec::raw::AttrType;
+use genl_spec::vocab::{Checks, ContainerAttr, Errors, FieldAttr, MessageField};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+/// How a field holds the values of its attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// The field is the value (`bool` for a flag).
+    Bare,
+    /// `Option<E>`.
+    Single,
+    /// `Option<Box<E>>`, for recursive nests.
+    Boxed,
+    /// `Vec<E>`: one attribute per element (`multi_attr`).
+    Multi,
+    /// `Vec<E>`: all elements in one attribute (`indexed_array`).
+    Whole,
+}
+
+/// A field that is an attribute, ready to be written out.
+struct AttrField<'a> {
+    member: &'a syn::Ident,
+    /// Spec name, for policies and error paths.
+    name: String,
+    id: u16,
+    /// The field's type.
+    ty: &'a syn::Type,
+    /// The type of one value (`E` of `Option<E>`, `Vec<E>`, `Option<Box<E>>`).
+    elem: &'a syn::Type,
+    shape: Shape,
+    codec: Codec,
+    checks: Checks,
+    /// Where type errors of the generated code point: the field's type.
+    span: Span,
+}
+
+/// The catch-all field.
+struct UnknownField<'a> {
+    member: &'a syn::Ident,
+    ty: &'a syn::Type,
+    span: Span,
+}
+
+/// Expands `#[derive(GenlMessage)]`.
+pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
+    let mut errors = Errors::new();
+    let container = ContainerAttr::parse(&input.attrs, &mut errors);
+    input::no_generics(input, "GenlMessage", &mut errors);
+    let set = container.set.unwrap_or_else(|| input.ident.to_string());
+    let fields = input::named_fields(input, "GenlMessage", &mut errors).unwrap_or_default();
+
+    let mut attrs: Vec<AttrField<'_>> = Vec::new();
+    let mut ids: Vec<(u16, &syn::Ident)> = Vec::new();
+    let mut unknown: Option<UnknownField<'_>> = None;
+    let mut first_unknown: Option<&syn::Ident> = None;
+    for field in fields {
+        let Some(member) = field.ident.as_ref() else {
+            continue;
+        };
+        match MessageField::parse(field, &mut errors) {
+            Some(MessageField::Attr(f)) => {
+                // Numbers are checked whatever else is wrong with the field.
+                if let Some((_, other)) = ids.iter().find(|(id, _)| *id == f.id) {
+                    errors.error_at(
+                        types::genl_attrs_or(&field.attrs, field),
+                        format!("attribute type {} is already used by `{other}`", f.id),
+                    );
+                }
+                ids.push((f.id, member));
+                attrs.extend(attr_field(field, member, f, &mut errors));
+            }
+            Some(MessageField::Unknown) => {
+                if let Some(first) = first_unknown {
+                    errors.error_at(
+                        types::genl_attrs_or(&field.attrs, field),
+                        format!("only one field can be `#[genl(unknown)]`; `{first}` is already"),
+                    );
+                    continue;
+                }
+                first_unknown = Some(member);
+                if types::vec_of(&field.ty).is_none() {
+                    errors.error_at(
+                        &field.ty,
+                        "the `#[genl(unknown)]` field is a `Vec<::genl_runtime::UnknownAttr>`",
+                    );
+                } else {
+                    unknown = Some(UnknownField {
+                        member,
+                        ty: &field.ty,
+                        span: field.ty.span(),
+                    });
+                }
+            }
+            None => {}
+        }
+    }
+
+    let ident = &input.ident;
+    match errors.finish() {
+        Ok(()) => generate(ident, &set, &attrs, unknown.as_ref()),
+        Err(e) => {
+            let fallback = input::can_fall_back(input).then(|| fallback(ident, &set));
+            let errors = e.into_compile_error();
+            quote!(#errors #fallback)
+        }
+    }
+}
+
+/// Checks a field's type against its annotation.
+fn attr_field<'a>(
+    field: &'a syn::Field,
+    member: &'a syn::Ident,
+    f: FieldAttr,
+    errors: &mut Errors,
+) -> Option<AttrField<'a>> {
+    let at = types::genl_attrs_or(&field.attrs, field);
+    let codec = Codec::of(&f, &at, errors);
+    let shape = shape(&f, &field.ty, errors);
+    let (shape, elem) = shape?;
+    let codec = codec?;
+    if let Some(wrong) = codec.expect().mismatch(elem) {
+        let be = if codec_is_be(codec) {
+            "big-endian "
+        } else {
+            ""
+        };
+        errors.error_at(
+            elem,
+            format!("a {be}`{}` attribute holds {wrong}", keyword(f.ty)),
+        );
+        return None;
+    }
+    Some(AttrField {
+        member,
+        name: f.name.unwrap_or_else(|| types::spec_name(member)),
+        id: f.id,
+        ty: &field.ty,
+        elem,
+        shape,
+        codec,
+        checks: f.checks,
+        span: field.ty.span(),
+    })
+}
+
+/// Whether the values are written big-endian (`Be<_>`).
+fn codec_is_be(codec: Codec) -> bool {
+    match codec {
+        Codec::Int { int, be, .. } | Codec::Array { int, be } | Codec::IndexedInts { int, be } => {
+            int.is_be(be)
+        }
+        _ => false,
+    }
+}
+
+/// The shape of the field's type, which the annotation dictates.
+fn shape<'a>(
+    f: &FieldAttr,
+    ty: &'a syn::Type,
+    errors: &mut Errors,
+) -> Option<(Shape, &'a syn::Type)> {
+    let t = keyword(f.ty);
+    let written = quote!(#ty).to_string().replace(' ', "");
+    if f.ty == AttrType::Flag {
+        if types::is_bool(ty) {
+            return Some((Shape::Bare, ty));
+        }
+        errors.error_at(
+            ty,
+            "a `flag` attribute is a `bool` field: `true` when the attribute is present",
+        );
+        return None;
+    }
+    if f.ty == AttrType::IndexedArray {
+        if let Some(elem) = types::vec_of(ty) {
+            return Some((Shape::Whole, elem));
+        }
+        errors.error_at(
+            ty,
+            format!(
+                "an `indexed_array` attribute is a `Vec` of its elements (empty when absent), \
+                 not `{written}`"
+            ),
+        );
+        return None;
+    }
+    if f.multi_attr {
+        if let Some(elem) = types::vec_of(ty) {
+            return Some((Shape::Multi, elem));
+        }
+        errors.error_at(
+            ty,
+            format!(
+                "a `multi_attr` attribute is a `Vec` with one element per attribute, \
+                 not `{written}`"
+            ),
+        );
+        return None;
+    }
+    let Some(inner) = types::option_of(ty) else {
+        let hint = if f.ty == AttrType::Nest {
+            format!("`Option<{written}>` (or `Option<Box<{written}>>` for a recursive set)")
+        } else {
+            format!("`Option<{written}>`")
+        };
+        errors.error_at(
+            ty,
+            format!("a `{t}` attribute may be absent: its field is an `Option`, such as {hint}"),
+        );
+        return None;
+    };
+    match types::box_of(inner) {
+        Some(elem) if f.ty == AttrType::Nest => Some((Shape::Boxed, elem)),
+        Some(_) => {
+            errors.error_at(
+                ty,
+                format!("`Box` is for recursive `nest` attributes, not for a `{t}` attribute"),
+            );
+            None
+        }
+        None => Some((Shape::Single, inner)),
+    }
+}
+
+/// The impl of a struct whose annotations are all valid.
+fn generate(
+    ident: &syn::Ident,
+    set: &str,
+    attrs: &[AttrField<'_>],
+    unknown: Option<&UnknownField<'_>>,
+) -> TokenStream {
+    let policy_consts: Vec<syn::Ident> = (0..attrs.len())
+        .map(|i| format_ident!("__GENL_POLICY_{}", i))
+        .collect();
+    let locals: Vec<syn::Ident> = (0..attrs.len())
+        .map(|i| format_ident!("__genl_f{}", i))
+        .collect();
+
+    let policies = attrs.iter().zip(&policy_consts).map(|(a, p)| policy(a, p));
+    let encode = attrs.iter().map(encode);
+    let len = attrs.iter().map(len);
+    let validate = attrs
+        .iter()
+        .zip(&policy_consts)
+        .map(|(a, p)| validate(a, p));
+
+    let decl = attrs.iter().zip(&locals).map(|(a, local)| {
+        let ty = a.ty;
+        quote_spanned!(a.span=> let mut #local: #ty = ::core::default::Default::default();)
+    });
+    let arms = attrs
+        .iter()
+        .zip(&locals)
+        .map(|(a, local)| decode_arm(a, local));
+    let members = attrs.iter().map(|a| a.member);
+    let uses_depth = attrs.iter().any(|a| a.codec.nests());
+    let depth_unused = (!uses_depth).then(|| quote!(let _ = __genl_depth;));
+
+    let (unknown_decl, unknown_arm, unknown_member, unknown_encode, unknown_len) = match unknown {
+        Some(u) => {
+            let (member, ty) = (u.member, u.ty);
+            (
+                quote_spanned!(u.span=> let mut __genl_unknown: #ty = ::core::default::Default::default();),
+                quote_spanned!(u.span=> _ => __genl_unknown.push(::genl_runtime::encoding::unknown::decode(&__genl_attr)),),
+                quote!(#member: __genl_unknown,),
+                quote_spanned! {u.span=>
+                    for __genl_v in &self.#member {
+                        ::genl_runtime::encoding::unknown::encode(__genl_v, __genl_w);
+                    }
+                },
+                quote_spanned! {u.span=>
+                    for __genl_v in &self.#member {
+                        __genl_len += ::genl_runtime::encoding::unknown::len(__genl_v);
+                    }
+                },
+            )
+        }
+        None => (
+            TokenStream::new(),
+            quote!(_ => {}),
+            TokenStream::new(),
+            TokenStream::new(),
+            TokenStream::new(),
+        ),
+    };
+
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            #(#policies)*
+
+            static __GENL_POLICY: ::genl_runtime::policy::SetPolicy =
+                ::genl_runtime::policy::SetPolicy {
+                    name: #set,
+                    attrs: &[#(#policy_consts),*],
+                };
+
+            #[automatically_derived]
+            impl ::genl_runtime::GenlMessage for #ident {
+                fn policy() -> &'static ::genl_runtime::policy::SetPolicy {
+                    &__GENL_POLICY
+                }
+
+                fn encode(&self, __genl_w: &mut ::genl_runtime::wire::Writer<'_>) {
+                    #(#encode)*
+                    #unknown_encode
+                }
+
+                fn encoded_len(&self) -> usize {
+                    let mut __genl_len: usize = 0;
+                    #(#len)*
+                    #unknown_len
+                    __genl_len
+                }
+
+                fn decode_at(
+                    __genl_buf: &[u8],
+                    __genl_depth: usize,
+                ) -> ::core::result::Result<Self, ::genl_runtime::wire::DecodeError> {
+                    #depth_unused
+                    #(#decl)*
+                    #unknown_decl
+                    for __genl_attr in ::genl_runtime::wire::attrs(__genl_buf) {
+                        let __genl_attr = __genl_attr?;
+                        match __genl_attr.ty {
+                            #(#arms)*
+                            #unknown_arm
+                        }
+                    }
+                    ::core::result::Result::Ok(Self {
+                        #(#members: #locals,)*
+                        #unknown_member
+                    })
+                }
+
+                fn validate(&self) -> ::core::result::Result<(), ::genl_runtime::policy::PolicyError> {
+                    #(#validate)*
+                    ::core::result::Result::Ok(())
+                }
+            }
+        };
+    }
+}
+
+/// The `AttrPolicy` constant of a field.
+fn policy(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
+    let ap = quote!(::genl_runtime::policy::AttrPolicy);
+    let (name, id) = (&a.name, a.id);
+    let kind = a.codec.kind(a.elem, a.span);
+    let c = &a.checks;
+    let some = |v: Option<TokenStream>, field: &str| {
+        v.map(|v| {
+            let field = syn::Ident::new(field, Span::call_site());
+            quote!(#field: ::core::option::Option::Some(#v),)
+        })
+    };
+    let i128_lit = |v: i128| quote!(#v);
+    let u32_lit = |v: u32| quote!(#v);
+    let checks: Vec<TokenStream> = [
+        some(c.min.map(i128_lit), "min"),
+        some(c.max.map(i128_lit), "max"),
+        some(c.min_len.map(u32_lit), "min_len"),
+        some(c.max_len.map(u32_lit), "max_len"),
+        some(c.exact_len.map(u32_lit), "exact_len"),
+        some(c.flags_mask.map(|v| quote!(#v)), "flags_mask"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let new = quote_spanned!(a.span=> #ap::new(#name, #id, #kind));
+    if checks.is_empty() {
+        quote!(const #p: #ap = #new;)
+    } else {
+        quote!(const #p: #ap = #ap { #(#checks)* ..#new };)
+    }
+}
+
+/// Writes a field's attributes.
+fn encode(a: &AttrField<'_>) -> TokenStream {
+    let (m, id, elem) = (a.member, a.id, a.elem);
+    let v = quote_spanned!(a.span=> __genl_v);
+    let one = a.codec.encode(id, elem, &v, a.span);
+    match a.shape {
+        Shape::Bare => {
+            let one = a
+                .codec
+                .encode(id, elem, &quote_spanned!(a.span=> &self.#m), a.span);
+            quote_spanned!(a.span=> #one;)
+        }
+        Shape::Single => {
+            quote_spanned!(a.span=> if let ::core::option::Option::Some(#v) = &self.#m { #one; })
+        }
+        Shape::Boxed => {
+            quote_spanned!(a.span=> if let ::core::option::Option::Some(#v) = self.#m.as_deref() { #one; })
+        }
+        Shape::Multi => quote_spanned!(a.span=> for #v in &self.#m { #one; }),
+        Shape::Whole => {
+            let one = a
+                .codec
+                .encode(id, elem, &quote_spanned!(a.span=> &self.#m), a.span);
+            quote_spanned!(a.span=> if !self.#m.is_empty() { #one; })
+        }
+    }
+}
+
+/// Adds a field's size to `__genl_len`.
+fn len(a: &AttrField<'_>) -> TokenStream {
+    let (m, elem) = (a.member, a.elem);
+    let v = quote_spanned!(a.span=> __genl_v);
+    let one = a.codec.len(elem, &v, a.span);
+    match a.shape {
+        Shape::Bare => {
+            let one = a
+                .codec
+                .len(elem, &quote_spanned!(a.span=> &self.#m), a.span);
+            quote_spanned!(a.span=> __genl_len += #one;)
+        }
+        Shape::Single => quote_spanned! {a.span=>
+            if let ::core::option::Option::Some(#v) = &self.#m { __genl_len += #one; }
+        },
+        Shape::Boxed => quote_spanned! {a.span=>
+            if let ::core::option::Option::Some(#v) = self.#m.as_deref() { __genl_len += #one; }
+        },
+        Shape::Multi => quote_spanned!(a.span=> for #v in &self.#m { __genl_len += #one; }),
+        Shape::Whole => {
+            let one = a
+                .codec
+                .len(elem, &quote_spanned!(a.span=> &self.#m), a.span);
+            quote_spanned!(a.span=> if !self.#m.is_empty() { __genl_len += #one; })
+        }
+    }
+}
+
+/// The `match` arm that reads a field's attribute into `local`.
+fn decode_arm(a: &AttrField<'_>, local: &syn::Ident) -> TokenStream {
+    let (id, name) = (a.id, &a.name);
+    let value = a.codec.decode(a.elem, a.span);
+    let in_attr = quote_spanned!(a.span=> .map_err(|__genl_e| __genl_e.in_attr(#name))?);
+    let store = match a.shape {
+        Shape::Bare | Shape::Whole => quote_spanned!(a.span=> #local = #value #in_attr;),
+        Shape::Single => {
+            quote_spanned!(a.span=> #local = ::core::option::Option::Some(#value #in_attr);)
+        }
+        Shape::Boxed => quote_spanned! {a.span=>
+            #local = ::core::option::Option::Some(::std::boxed::Box::new(#value #in_attr));
+        },
+        Shape::Multi => quote_spanned! {a.span=>
+            let __genl_i = #local.len();
+            #local.push(#value.map_err(|__genl_e| {
+                __genl_e
+                    .within(::genl_runtime::wire::PathSegment::Index(__genl_i))
+                    .in_attr(#name)
+            })?);
+        },
+    };
+    quote_spanned!(a.span=> #id => { #store })
+}
+
+/// Checks a field against its policy entry `p`.
+fn validate(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
+    let (m, name, elem) = (a.member, &a.name, a.elem);
+    let v = quote_spanned!(a.span=> __genl_v);
+    let nests = a.codec.nests();
+    let Some(check) = a.codec.validate(elem, &a.checks, p, &v, a.span) else {
+        return TokenStream::new();
+    };
+    let index = quote_spanned!(a.span=> ::genl_runtime::wire::PathSegment::Index(__genl_i));
+    match (a.shape, nests) {
+        (Shape::Bare, _) => {
+            let check = a
+                .codec
+                .validate(
+                    elem,
+                    &a.checks,
+                    p,
+                    &quote_spanned!(a.span=> &self.#m),
+                    a.span,
+                )
+                .unwrap_or_default();
+            quote_spanned!(a.span=> #check?;)
+        }
+        (Shape::Single, false) => {
+            quote_spanned!(a.span=> if let ::core::option::Option::Some(#v) = &self.#m { #check?; })
+        }
+        (Shape::Single, true) => quote_spanned! {a.span=>
+            if let ::core::option::Option::Some(#v) = &self.#m {
+                #check.map_err(|__genl_e| __genl_e.in_attr(#name))?;
+            }
+        },
+        (Shape::Boxed, _) => quote_spanned! {a.span=>
+            if let ::core::option::Option::Some(#v) = self.#m.as_deref() {
+                #check.map_err(|__genl_e| __genl_e.in_attr(#name))?;
+            }
+        },
+        (Shape::Multi | Shape::Whole, false) => {
+            quote_spanned!(a.span=> for #v in &self.#m { #check?; })
+        }
+        (Shape::Multi | Shape::Whole, true) => quote_spanned! {a.span=>
+            for (__genl_i, #v) in self.#m.iter().enumerate() {
+                #check.map_err(|__genl_e| __genl_e.within(#index).in_attr(#name))?;
+            }
+        },
+    }
+}
+
+/// An impl that keeps the rest of the crate compiling while the derive's
+/// errors are reported: it is never run, since the crate does not build.
+fn fallback(ident: &syn::Ident, set: &str) -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            static __GENL_POLICY: ::genl_runtime::policy::SetPolicy =
+                ::genl_runtime::policy::SetPolicy { name: #set, attrs: &[] };
+
+            #[automatically_derived]
+            impl ::genl_runtime::GenlMessage for #ident {
+                fn policy() -> &'static ::genl_runtime::policy::SetPolicy {
+                    &__GENL_POLICY
+                }
+                fn encode(&self, _: &mut ::genl_runtime::wire::Writer<'_>) {}
+                fn encoded_len(&self) -> usize {
+                    0
+                }
+                fn decode_at(
+                    _: &[u8],
+                    _: usize,
+                ) -> ::core::result::Result<Self, ::genl_runtime::wire::DecodeError> {
+                    ::core::result::Result::Err(::genl_runtime::wire::DecodeError::new(
+                        ::genl_runtime::wire::DecodeErrorKind::Invalid(::std::string::String::from(
+                            "#[derive(GenlMessage)] failed",
+                        )),
+                    ))
+                }
+                fn validate(&self) -> ::core::result::Result<(), ::genl_runtime::policy::PolicyError> {
+                    ::core::result::Result::Ok(())
+                }
+            }
+        };
+    }
+}
