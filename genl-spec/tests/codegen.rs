@@ -60,3 +60,16 @@ fn extern_sets_type_a_binary_attribute_as_another_familys_set() {
     let bad = Options::default().with_extern_set("packet-attrs.key", "not a path");
     assert!(bad.check(spec.family()).is_err());
 }
+
+#[test]
+fn a_definition_and_a_set_of_one_name_get_two_type_names() {
+    let spec = Spec::load(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/spec-warn/definition-and-set-share-a-name.yaml"),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render()));
+    let code = generate(&spec, &Options::default());
+    assert!(code.contains("pub enum Colour {"), "{code}");
+    assert!(code.contains("pub struct Colour2 {"), "{code}");
+    assert!(code.contains("pub value: Option<Colour>,"), "{code}");
+}

@@ -9,13 +9,55 @@ use crate::vocab::{ContainerAttr, MessageField, StructField};
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
+/// The lines of a spec's doc text, made safe for rustdoc: spec docs are
+/// prose (often reStructuredText), never Rust, so indented blocks are kept
+/// below the 4 spaces that would make them doctests, and fenced blocks are
+/// marked `text`.
+pub(super) fn doc_lines(doc: &str) -> Vec<String> {
+    let lines: Vec<&str> = doc.trim_matches('\n').lines().map(str::trim_end).collect();
+    let indent = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut in_fence = false;
+    lines
+        .iter()
+        .map(|l| {
+            let l = l.get(indent..).unwrap_or("");
+            let body = l.trim_start();
+            if body.starts_with("```") {
+                let opening = !in_fence;
+                in_fence = !in_fence;
+                return if opening {
+                    "```text".to_owned()
+                } else {
+                    "```".to_owned()
+                };
+            }
+            if in_fence {
+                return l.to_owned();
+            }
+            // A reStructuredText underline of tildes would open a Markdown fence.
+            if body.len() >= 3 && body.chars().all(|c| c == '~') {
+                return String::new();
+            }
+            // Brackets would be read as intra-doc links.
+            let body = body.replace('[', "\\[").replace(']', "\\]");
+            let depth = (l.len() - l.trim_start().len()).min(3);
+            format!("{}{body}", " ".repeat(depth))
+        })
+        .collect()
+}
+
 /// `#[doc = "..."]` lines for a spec's doc text.
 fn docs(doc: Option<&str>) -> TokenStream {
     let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else {
         return TokenStream::new();
     };
-    let lines = doc.lines().map(|l| {
-        let l = format!(" {}", l.trim_end());
+    let lines = doc_lines(doc).into_iter().map(|l| {
+        let l = format!(" {l}");
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)
@@ -308,5 +350,29 @@ pub(super) fn operations(family: &Family, p: &types::Prelude) -> TokenStream {
         pub mod mcgrp {
             #(#groups)*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_lines;
+
+    #[test]
+    fn docs_never_become_doctests_or_links() {
+        let doc = "Title\n~~~~~\nIntro [A_B]:\n\n    indented block\n      deeper\n\n```\ncode\n```\n  - item";
+        let expected = [
+            "Title",
+            "",
+            r"Intro \[A_B\]:",
+            "",
+            "   indented block",
+            "   deeper",
+            "",
+            "```text",
+            "code",
+            "```",
+            "  - item",
+        ];
+        assert_eq!(doc_lines(doc), expected);
     }
 }

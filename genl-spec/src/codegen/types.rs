@@ -220,9 +220,10 @@ pub(super) fn field(family: &Family, p: &Prelude, set_name: &str, attr: &Attr) -
             (None, None) => quote!(#vec<u8>),
         },
         AttrType::Nest => {
-            let set = attr.nested.map(|id| family.set(id));
-            let name = ident(set.map_or("UnknownAttr", |s| s.rust_name.as_str()));
-            if set.is_some_and(|s| s.recursive) && !attr.multi_attr {
+            // A validated nest always names its set.
+            let set = family.set(attr.nested?);
+            let name = ident(&set.rust_name);
+            if set.recursive && !attr.multi_attr {
                 quote!(#boxed<#name>)
             } else {
                 quote!(#name)
@@ -233,10 +234,7 @@ pub(super) fn field(family: &Family, p: &Prelude, set_name: &str, attr: &Attr) -
             f.multi_attr = false;
             let elem = match attr.sub_type {
                 Some(AttrType::Nest) => {
-                    let s = ident(
-                        attr.nested
-                            .map_or("UnknownAttr", |id| family.set(id).rust_name.as_str()),
-                    );
+                    let s = ident(&family.set(attr.nested?).rust_name);
                     quote!(#s)
                 }
                 Some(t) => match int(t) {
@@ -258,10 +256,7 @@ pub(super) fn field(family: &Family, p: &Prelude, set_name: &str, attr: &Attr) -
             });
         }
         AttrType::NestTypeValue => {
-            let s = ident(
-                attr.nested
-                    .map_or("UnknownAttr", |id| family.set(id).rust_name.as_str()),
-            );
+            let s = ident(&family.set(attr.nested?).rust_name);
             let mut t = quote!(#s);
             for _ in 0..attr.type_value.len().max(1) {
                 t = quote!(::genl_runtime::TypeValue<#t>);

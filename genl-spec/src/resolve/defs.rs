@@ -39,7 +39,7 @@ pub(super) fn resolve(r: &mut Resolver<'_>, raw: &[Spanned<raw::Definition>]) ->
             };
             let rust_name = match kind {
                 DefKind::Const(_) => names::rust_const(&name.value),
-                _ => r.type_name(&name),
+                _ => r.type_name("definition", &name),
             };
             Definition {
                 name: name.value,

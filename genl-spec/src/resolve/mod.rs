@@ -120,10 +120,20 @@ pub(crate) fn check_pattern(
 }
 
 impl Resolver<'_> {
-    /// Claims a Rust type name, warning when two spec names map to the same one.
-    pub(crate) fn type_name(&mut self, name: &Spanned<String>) -> String {
-        let claimed = self.types.claim(names::rust_type(&name.value), &name.value);
-        self.warn_clash(name, &claimed, "type name", false);
+    /// Claims a Rust type name for a `kind` of item (definitions, attribute
+    /// sets and sub-messages share the module's type names, though the spec
+    /// lets them share names), warning when two items map to the same one.
+    pub(crate) fn type_name(&mut self, kind: &str, name: &Spanned<String>) -> String {
+        let owner = format!("the {kind} `{}`", name.value);
+        let claimed = self.types.claim(names::rust_type(&name.value), &owner);
+        if let Some(other) = &claimed.clash {
+            self.diags
+                .warning(
+                    name.span,
+                    format!("{owner} has the same Rust type name as {other}"),
+                )
+                .with_label(format!("named `{}` in Rust", claimed.ident));
+        }
         claimed.ident
     }
 

@@ -76,7 +76,7 @@ pub(super) fn resolve(
             };
             let c_prefix = c_upper(&opt_string(&s.name_prefix).unwrap_or(default_prefix));
             AttrSet {
-                rust_name: r.type_name(&name),
+                rust_name: r.type_name("attribute set", &name),
                 name: name.value.clone(),
                 doc: opt_string(&s.doc),
                 subset_of: None,
@@ -755,7 +755,7 @@ pub(super) fn resolve_sub_messages(
                 })
                 .collect();
             SubMessage {
-                rust_name: r.type_name(&name),
+                rust_name: r.type_name("sub-message", &name),
                 name: name.value,
                 formats,
                 span: m.span,
