@@ -16,9 +16,11 @@ pub mod derive_support;
 pub mod encoding;
 mod include;
 pub mod policy;
+mod request;
 pub mod wire;
 
 pub use codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, TypeValue, UnknownAttr};
+pub use request::{NoAttrs, Request, RequestKind};
 
 /// Derives the [`GenlMessage`](trait@GenlMessage) trait for a struct of
 /// attributes annotated with `#[genl(...)]` (from `genl-derive`).

@@ -2,7 +2,7 @@
 //! attribute sets, and per-operation request and reply types.
 
 use super::types::{self, ident};
-use crate::model::{AttrId, ConstValue, DefId, DefKind, Family, MessageDef, SetId};
+use crate::model::{AttrId, ConstValue, DefId, DefKind, Family, SetId};
 use crate::names::{self, Scope};
 use crate::raw::{EnumModel, MemberType};
 use crate::vocab::{ContainerAttr, MessageField, StructField};
@@ -309,29 +309,61 @@ pub(super) fn operations(family: &Family, p: &types::Prelude) -> TokenStream {
             }
             _ => {}
         }
-        let Some(set) = op.attr_set else { continue };
-        let set_name = &family.set(set).name;
-        let mut kind = |suffix: &str, what: &str, m: &Option<MessageDef>| {
-            if let Some(m) = m {
-                let name = format_ident!("{}{}", base, suffix);
-                let doc = format!("The {what} of `{}`.", op.name);
-                let doc = op_docs(&doc, &op.doc);
-                items.push(message_struct(family, p, &name, set_name, doc, &m.attrs));
-            }
+        let set_name = op
+            .attr_set
+            .map_or_else(|| op.name.clone(), |s| family.set(s).name.clone());
+        let header = match op.fixed_header {
+            Some(id) => ident(&family.def(id).rust_name).to_token_stream(),
+            None => quote!(()),
         };
-        if let Some(d) = &op.do_ {
-            kind("DoRequest", "`do` request", &d.request);
-            kind("DoReply", "`do` reply", &d.reply);
-        }
-        if let Some(d) = &op.dump {
-            kind("DumpRequest", "`dump` request", &d.request);
-            kind("DumpReply", "`dump` reply", &d.reply);
+        for (sub, kind) in [(&op.do_, "Do"), (&op.dump, "Dump")] {
+            let Some(sub) = sub else { continue };
+            let lower = kind.to_lowercase();
+            let request = format_ident!("{}{}Request", base, kind);
+            let doc = op_docs(&format!("The `{lower}` request of `{}`.", op.name), &op.doc);
+            let attrs = sub
+                .request
+                .as_ref()
+                .map(|m| m.attrs.as_slice())
+                .unwrap_or_default();
+            items.push(message_struct(family, p, &request, &set_name, doc, attrs));
+            let reply = match &sub.reply {
+                Some(m) => {
+                    let reply = format_ident!("{}{}Reply", base, kind);
+                    let doc = op_docs(&format!("The `{lower}` reply of `{}`.", op.name), &op.doc);
+                    items.push(message_struct(family, p, &reply, &set_name, doc, &m.attrs));
+                    reply.to_token_stream()
+                }
+                None => quote!(::genl_runtime::NoAttrs),
+            };
+            let Some(cmd) = num(op.request_value) else {
+                continue;
+            };
+            let reply_cmd = match num(op.reply_value) {
+                Some(v) => quote!(Some(#v)),
+                None => quote!(None),
+            };
+            let option = &p.option;
+            let kind = format_ident!("{}", kind);
+            let op_name = &op.name;
+            items.push(quote! {
+                impl ::genl_runtime::Request for #request {
+                    const FAMILY: &'static str = FAMILY_NAME;
+                    const VERSION: u8 = FAMILY_VERSION;
+                    const OPERATION: &'static str = #op_name;
+                    const CMD: u8 = #cmd;
+                    const REPLY_CMD: #option<u8> = #reply_cmd;
+                    const KIND: ::genl_runtime::RequestKind = ::genl_runtime::RequestKind::#kind;
+                    type Header = #header;
+                    type Reply = #reply;
+                }
+            });
         }
         if let Some(attrs) = &op.event {
             let name = format_ident!("{}Event", base);
             let doc = format!("The event `{}`.", op.name);
             let doc = op_docs(&doc, &op.doc);
-            items.push(message_struct(family, p, &name, set_name, doc, attrs));
+            items.push(message_struct(family, p, &name, &set_name, doc, attrs));
         }
     }
     let groups = family.mcast_groups.iter().map(|g| {

@@ -238,6 +238,26 @@ pub struct GetfamilyDoReply {
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
 }
+impl ::genl_runtime::Request for GetfamilyDoRequest {
+    const FAMILY: &'static str = FAMILY_NAME;
+    const VERSION: u8 = FAMILY_VERSION;
+    const OPERATION: &'static str = "getfamily";
+    const CMD: u8 = 3;
+    const REPLY_CMD: Option<u8> = Some(1);
+    const KIND: ::genl_runtime::RequestKind = ::genl_runtime::RequestKind::Do;
+    type Header = ();
+    type Reply = GetfamilyDoReply;
+}
+/// The `dump` request of `getfamily`.
+///
+/// Look up one family by id or by name, or list every registered family.
+#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
+#[genl(set = "ctrl-attrs")]
+pub struct GetfamilyDumpRequest {
+    /// Attributes this spec does not know, kept as they came.
+    #[genl(unknown)]
+    pub unknown: Vec<::genl_runtime::UnknownAttr>,
+}
 /// The `dump` reply of `getfamily`.
 ///
 /// Look up one family by id or by name, or list every registered family.
@@ -268,6 +288,16 @@ pub struct GetfamilyDumpReply {
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
+}
+impl ::genl_runtime::Request for GetfamilyDumpRequest {
+    const FAMILY: &'static str = FAMILY_NAME;
+    const VERSION: u8 = FAMILY_VERSION;
+    const OPERATION: &'static str = "getfamily";
+    const CMD: u8 = 3;
+    const REPLY_CMD: Option<u8> = Some(1);
+    const KIND: ::genl_runtime::RequestKind = ::genl_runtime::RequestKind::Dump;
+    type Header = ();
+    type Reply = GetfamilyDumpReply;
 }
 /// The `dump` request of `getpolicy`.
 ///
@@ -311,6 +341,16 @@ pub struct GetpolicyDumpReply {
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
+}
+impl ::genl_runtime::Request for GetpolicyDumpRequest {
+    const FAMILY: &'static str = FAMILY_NAME;
+    const VERSION: u8 = FAMILY_VERSION;
+    const OPERATION: &'static str = "getpolicy";
+    const CMD: u8 = 10;
+    const REPLY_CMD: Option<u8> = Some(10);
+    const KIND: ::genl_runtime::RequestKind = ::genl_runtime::RequestKind::Dump;
+    type Header = ();
+    type Reply = GetpolicyDumpReply;
 }
 /// The event `newmcast-grp`.
 ///

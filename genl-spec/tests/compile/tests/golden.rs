@@ -131,3 +131,28 @@ mod corpus {
         assert_eq!(netdev::Qstats::decode(&expected).unwrap(), q);
     }
 }
+
+#[test]
+fn operations_describe_themselves() {
+    use genl_runtime::{NoAttrs, Request, RequestKind};
+    // The kernel answers CTRL_CMD_GETFAMILY (3) with CTRL_CMD_NEWFAMILY (1).
+    assert_eq!(<nlctrl::GetfamilyDoRequest as Request>::CMD, 3);
+    assert_eq!(<nlctrl::GetfamilyDoRequest as Request>::REPLY_CMD, Some(1));
+    assert_eq!(
+        <nlctrl::GetfamilyDumpRequest as Request>::KIND,
+        RequestKind::Dump
+    );
+    assert_eq!(<nlctrl::GetpolicyDumpRequest as Request>::CMD, 10);
+    assert_eq!(<nlctrl::GetfamilyDoRequest as Request>::FAMILY, "nlctrl");
+    assert_eq!(<nlctrl::GetfamilyDoRequest as Request>::VERSION, 2);
+    // A dump without request attributes still has a (empty) request type.
+    assert_eq!(
+        nlctrl::GetfamilyDumpRequest::default().to_bytes(),
+        Vec::<u8>::new()
+    );
+    fn reply_of<R: Request>() -> &'static str {
+        std::any::type_name::<R::Reply>()
+    }
+    assert!(reply_of::<nlctrl::GetfamilyDumpRequest>().ends_with("GetfamilyDumpReply"));
+    assert_eq!(NoAttrs.encoded_len(), 0);
+}

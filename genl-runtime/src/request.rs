@@ -1,0 +1,78 @@
+//! What generated code says about each operation, for clients to act on.
+
+use crate::codec::{CStruct, GenlMessage};
+use crate::policy::{PolicyError, SetPolicy};
+use crate::wire::{DecodeError, Writer};
+
+/// How a request is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// One reply (or an acknowledgement).
+    Do,
+    /// A series of replies ending with `NLMSG_DONE`.
+    Dump,
+}
+
+/// A request type of an operation: its command, how it is answered, and the
+/// types of its fixed header and replies. Generated for every `do` and
+/// `dump` of a spec (`GetfamilyDoRequest`, `GetfamilyDumpRequest`, ...).
+pub trait Request: GenlMessage {
+    /// The family name, as the kernel registers it.
+    const FAMILY: &'static str;
+    /// The family version for the genl header.
+    const VERSION: u8;
+    /// The spec name of the operation.
+    const OPERATION: &'static str;
+    /// The command of the request.
+    const CMD: u8;
+    /// The command replies carry, when the spec says.
+    const REPLY_CMD: Option<u8>;
+    /// `do` or `dump`.
+    const KIND: RequestKind;
+    /// The fixed header between the genl header and the attributes (`()` when none).
+    type Header: CStruct;
+    /// The type of each reply (`NoAttrs` when replies carry no attributes).
+    type Reply: GenlMessage;
+}
+
+/// No fixed header.
+impl CStruct for () {
+    const SIZE: usize = 0;
+
+    fn write(&self, _: &mut Vec<u8>) {}
+
+    fn read(_: &[u8]) -> Result<Self, DecodeError> {
+        Ok(())
+    }
+}
+
+/// A message without attributes: the reply of an operation whose spec lists
+/// none (an acknowledgement is enough).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NoAttrs;
+
+static NO_ATTRS: SetPolicy = SetPolicy {
+    name: "no-attributes",
+    attrs: &[],
+};
+
+impl GenlMessage for NoAttrs {
+    fn policy() -> &'static SetPolicy {
+        &NO_ATTRS
+    }
+
+    fn encode(&self, _: &mut Writer<'_>) {}
+
+    fn encoded_len(&self) -> usize {
+        0
+    }
+
+    /// Attributes that come anyway are ignored, as unknown attributes are.
+    fn decode_at(_: &[u8], _: usize) -> Result<Self, DecodeError> {
+        Ok(NoAttrs)
+    }
+
+    fn validate(&self) -> Result<(), PolicyError> {
+        Ok(())
+    }
+}
