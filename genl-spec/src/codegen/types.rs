@@ -107,6 +107,44 @@ fn len(b: &Option<Bound>) -> Option<u32> {
     known(b).and_then(|v| u32::try_from(v).ok())
 }
 
+/// The checks the kernel's generated policies derive from an integer
+/// attribute's `enum` when the spec gives none: the range of the enum's
+/// values, or the mask of its flags (`enum-as-flags`, or a flags definition).
+fn derived_checks(family: &Family, attr: &Attr, checks: &mut Checks) {
+    use AttrType::*;
+    if !matches!(
+        attr.ty,
+        U8 | U16 | U32 | U64 | S8 | S16 | S32 | S64 | Uint | Sint
+    ) {
+        return;
+    }
+    let Some(id) = attr.enum_ else { return };
+    let Some(e) = family.enum_def(id).filter(|e| !e.entries.is_empty()) else {
+        return;
+    };
+    let is_flags_def = matches!(family.def(id).kind, DefKind::Flags(_));
+    if is_flags_def || attr.enum_as_flags {
+        if checks.flags_mask.is_none() {
+            let bit = |x: &crate::model::EnumEntry| {
+                if is_flags_def {
+                    x.value
+                } else {
+                    1u64.checked_shl(u32::try_from(x.value).unwrap_or(64))
+                        .unwrap_or(0)
+                }
+            };
+            checks.flags_mask = Some(e.entries.iter().fold(0, |m, x| m | bit(x)));
+        }
+    } else if checks.min.is_none() && checks.max.is_none() {
+        let low = e.entries.iter().map(|x| x.value).min().unwrap_or(0);
+        let high = e.entries.iter().map(|x| x.value).max().unwrap_or(0);
+        if low > 0 {
+            checks.min = Some(low.into());
+        }
+        checks.max = Some(high.into());
+    }
+}
+
 /// The field for an attribute, or `None` for attributes that carry no data
 /// (`unused`, `pad`) and for sub-messages, which the derive does not handle yet
 /// (they are kept with the unknown attributes).
@@ -143,6 +181,7 @@ pub(super) fn field(family: &Family, p: &Prelude, set_name: &str, attr: &Attr) -
             unterminated_ok: attr.checks.unterminated_ok,
         },
     };
+    derived_checks(family, attr, &mut f.checks);
     let plain = attr
         .rust_name
         .strip_prefix("r#")

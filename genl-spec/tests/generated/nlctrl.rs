@@ -115,7 +115,7 @@ pub struct OpAttrs {
     #[genl(id = 1, u32)]
     pub id: Option<u32>,
     /// Capability and permission bits of the command.
-    #[genl(id = 2, u32, flags)]
+    #[genl(id = 2, u32, flags, flags_mask = 31)]
     pub flags: Option<OpFlags>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
@@ -140,7 +140,7 @@ pub struct McastGroupAttrs {
 #[genl(set = "policy-attrs")]
 pub struct PolicyAttrs {
     /// Kind of the attribute.
-    #[genl(id = 1, u32, enum_)]
+    #[genl(id = 1, u32, enum_, max = 17)]
     pub r#type: Option<AttrType>,
     /// Smallest value allowed for a signed integer.
     #[genl(id = 2, s64)]

@@ -156,3 +156,28 @@ fn operations_describe_themselves() {
     assert!(reply_of::<nlctrl::GetfamilyDumpRequest>().ends_with("GetfamilyDumpReply"));
     assert_eq!(NoAttrs.encoded_len(), 0);
 }
+
+#[test]
+fn enums_and_flags_bound_their_attributes_as_kernel_policies_do() {
+    let ok = nlctrl::PolicyAttrs {
+        r#type: Some(nlctrl::AttrType::Uint),
+        ..Default::default()
+    };
+    assert!(ok.validate().is_ok());
+    let unknown = nlctrl::PolicyAttrs {
+        r#type: Some(nlctrl::AttrType::Unknown(18)),
+        ..Default::default()
+    };
+    assert_eq!(
+        unknown.validate().unwrap_err().to_string(),
+        ".type: 18 is above max 17"
+    );
+    let flags = nlctrl::OpAttrs {
+        flags: Some(nlctrl::OpFlags::ADMIN_PERM | nlctrl::OpFlags::from_bits_retain(0x20)),
+        ..Default::default()
+    };
+    assert_eq!(
+        flags.validate().unwrap_err().to_string(),
+        ".flags: 0x21 has bits outside flags-mask 0x1f (0x20)"
+    );
+}
