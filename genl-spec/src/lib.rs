@@ -46,12 +46,14 @@
 //! 2. [`raw`]: the typed mirror of the format, built from the tree by
 //!    [`decode`], which reports every unknown key, wrong type, missing key
 //!    and key the spec's protocol level does not allow, and carries on.
-//! 3. resolution: numbering as the kernel does it, names, references turned
-//!    into typed ids, and every check of the format; then [`analysis`-like
-//!    whole-family facts](model::AttrSet::usage) such as which messages reach
-//!    a set and which sets are recursive.
+//! 3. resolution: numbering as the kernel does it, C and Rust names,
+//!    references turned into typed ids, and every check of the format;
+//!    then whole-family facts such as which messages reach a set
+//!    ([`model::AttrSet::usage`]) and which sets are recursive.
 //! 4. [`model`]: the immutable result that code generation and the dynamic
 //!    client read.
+//! 5. [`codegen`]: Rust types annotated with the [`vocab`] that the derives
+//!    of genl-derive implement; [`Builder`] runs it from a build script.
 #![forbid(unsafe_code)]
 
 mod analysis;

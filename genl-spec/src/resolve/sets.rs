@@ -773,12 +773,11 @@ pub(super) fn check_selectors(
     defs: &[Definition],
     sub_messages: &[SubMessage],
 ) {
-    for (si, s) in raw.iter().enumerate() {
+    for si in 0..raw.len() {
         let root = sets[si].subset_of.map_or(si, SetId::index);
         let Some(list) = raw[root].attributes.as_ref() else {
             continue;
         };
-        let _ = s;
         for ai in 0..sets[si].attrs.len() {
             let attr = &sets[si].attrs[ai];
             if attr.ty != AttrType::SubMessage || si != root {
