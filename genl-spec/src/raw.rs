@@ -186,6 +186,20 @@ keywords! {
     }
 }
 
+impl AttrType {
+    /// The width in bytes of a fixed-size integer type (`u8` … `s64`).
+    pub fn int_width(self) -> Option<u32> {
+        use AttrType::*;
+        match self {
+            U8 | S8 => Some(1),
+            U16 | S16 => Some(2),
+            U32 | S32 => Some(4),
+            U64 | S64 => Some(8),
+            _ => None,
+        }
+    }
+}
+
 keywords! {
     /// How operations are numbered (`enum-model:`).
     pub enum EnumModel, "enum model" {

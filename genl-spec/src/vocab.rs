@@ -600,18 +600,13 @@ impl StructField {
                 "struct_" => nested = item.flag(errors),
                 "pad" if item.value.is_none() => once(&mut ty, Some(AttrType::Pad), item, errors),
                 other => match wire_type(other) {
-                    Some(
-                        t @ (AttrType::U8
-                        | AttrType::U16
-                        | AttrType::U32
-                        | AttrType::U64
-                        | AttrType::S8
-                        | AttrType::S16
-                        | AttrType::S32
-                        | AttrType::S64
-                        | AttrType::Binary
-                        | AttrType::String),
-                    ) if item.value.is_none() => once(&mut ty, Some(t), item, errors),
+                    Some(t)
+                        if (t.int_width().is_some()
+                            || matches!(t, AttrType::Binary | AttrType::String))
+                            && item.value.is_none() =>
+                    {
+                        once(&mut ty, Some(t), item, errors)
+                    }
                     _ => errors.error_at(
                         &item.key,
                         format!("unknown option `{other}` for a C struct member"),
