@@ -4,7 +4,7 @@ use crate::model::{Attr, Bound, DefKind, Family};
 use crate::raw::{AttrType, ByteOrder};
 use crate::vocab::{Checks, FieldAttr, MessageField};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens, quote};
+use quote::quote;
 
 /// How generated code names the prelude types: plainly (`Option<u32>`), as
 /// hand-written code does, unless the family defines a type of the same name.
@@ -75,19 +75,19 @@ pub(super) fn ident(name: &str) -> Ident {
     }
 }
 
-/// The Rust integer of a fixed-size wire type, with its width in bytes.
+/// The Rust integer of a fixed-size wire type.
 pub(super) fn int(ty: AttrType) -> Option<(TokenStream, u32)> {
-    let width = ty.int_width()?;
-    let name = format!(
-        "{}{}",
-        if ty.as_str().starts_with('s') {
-            "i"
-        } else {
-            "u"
-        },
-        width * 8
-    );
-    Some((ident(&name).to_token_stream(), width))
+    Some(match ty {
+        AttrType::U8 => (quote!(u8), 1),
+        AttrType::U16 => (quote!(u16), 2),
+        AttrType::U32 => (quote!(u32), 4),
+        AttrType::U64 => (quote!(u64), 8),
+        AttrType::S8 => (quote!(i8), 1),
+        AttrType::S16 => (quote!(i16), 2),
+        AttrType::S32 => (quote!(i32), 4),
+        AttrType::S64 => (quote!(i64), 8),
+        _ => return None,
+    })
 }
 
 /// The width in bytes of a flags definition's generated type (`u32` or `u64`).

@@ -773,14 +773,17 @@ pub(super) fn check_selectors(
     defs: &[Definition],
     sub_messages: &[SubMessage],
 ) {
-    for si in 0..raw.len() {
-        let root = sets[si].subset_of.map_or(si, SetId::index);
-        let Some(list) = raw[root].attributes.as_ref() else {
+    // Selectors are resolved in full sets; subsets copy them below.
+    let full_sets: Vec<usize> = (0..sets.len())
+        .filter(|&i| sets[i].subset_of.is_none())
+        .collect();
+    for si in full_sets {
+        let Some(list) = raw[si].attributes.as_ref() else {
             continue;
         };
         for ai in 0..sets[si].attrs.len() {
             let attr = &sets[si].attrs[ai];
-            if attr.ty != AttrType::SubMessage || si != root {
+            if attr.ty != AttrType::SubMessage {
                 continue;
             }
             let Some(raw_attr) = list
