@@ -76,7 +76,11 @@ pub struct UnknownAttr {
 }
 
 /// A `bitfield32`: the bits to set and which of them to change.
+///
+/// With the `arbitrary` feature it implements `arbitrary::Arbitrary`: any
+/// value and selector.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Bitfield32 {
     /// The values of the selected bits.
     pub value: u32,
@@ -136,5 +140,151 @@ impl<T: GenlMessage> GenlMessage for TypeValue<T> {
             v.validate()
                 .map_err(|e| e.within(crate::wire::PathSegment::Type(*ty)))
         })
+    }
+}
+
+/// `arbitrary::Arbitrary` for the runtime's value types, so that generated
+/// types can derive it (`genl_spec::codegen::Options::with_arbitrary`). The
+/// values made are those that survive a round trip through the wire exactly:
+/// `decode(encode(v)) == v` for every value of a generated type (bar strings
+/// with a NUL, which the wire cannot carry and `validate` rejects).
+#[cfg(feature = "arbitrary")]
+mod arbitrary_impls {
+    use super::{GenlEnum, TypeValue, UnknownAttr};
+    use crate::wire::{NLA_HDRLEN, NLA_TYPE_MASK};
+    use arbitrary::{Arbitrary, Result, Unstructured, size_hint};
+
+    /// The type numbers of arbitrary [`UnknownAttr`]s: the top of the 14-bit
+    /// type space, above the attribute numbers of every spec, so that the
+    /// attribute stays unknown to whichever set holds it and decodes back
+    /// into its `unknown` field rather than into a named one.
+    pub const UNKNOWN_TYPES: std::ops::RangeInclusive<u16> = 0x3f00..=NLA_TYPE_MASK;
+
+    /// The largest payload an attribute can carry: `nla_len` is a `u16` that
+    /// counts the 4-byte header too.
+    const MAX_PAYLOAD: usize = u16::MAX as usize - NLA_HDRLEN;
+
+    /// A type number in [`UNKNOWN_TYPES`], either `nested` flag, and a
+    /// payload of at most 65531 bytes (the most `nla_len` can count).
+    impl<'a> Arbitrary<'a> for UnknownAttr {
+        fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+            let ty = u.int_in_range(UNKNOWN_TYPES)?;
+            let nested = u.arbitrary()?;
+            let len = u.arbitrary_len::<u8>()?.min(MAX_PAYLOAD);
+            let payload = u.bytes(len)?.to_vec();
+            Ok(UnknownAttr {
+                ty,
+                nested,
+                payload,
+            })
+        }
+
+        fn size_hint(depth: usize) -> (usize, Option<usize>) {
+            size_hint::and_all(&[
+                <u16 as Arbitrary>::size_hint(depth),
+                <bool as Arbitrary>::size_hint(depth),
+                (0, None),
+            ])
+        }
+    }
+
+    /// Entries whose type numbers fit the 14 bits of `nla_type` (the
+    /// encoder masks the flag bits off, so larger ones would not read back).
+    impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for TypeValue<T> {
+        fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+            u.arbitrary_iter::<(u16, T)>()?
+                .map(|e| e.map(|(ty, v)| (ty & NLA_TYPE_MASK, v)))
+                .collect::<Result<_>>()
+                .map(TypeValue)
+        }
+
+        fn size_hint(_depth: usize) -> (usize, Option<usize>) {
+            (0, None)
+        }
+    }
+
+    /// For the unknown variant of a generated enum, as
+    /// `#[arbitrary(with = arbitrary_unlisted(Self::Unknown))]`: a value that
+    /// the enum does not list, so that the variant is the one
+    /// [`GenlEnum::from_value`] gives back (`Unknown(v)` of a listed `v` would
+    /// decode as the listed variant). Values are below 256 so that they fit
+    /// an attribute of any width (an enum does not know the width of the
+    /// attributes that carry it, and wider values are cut to their low bits
+    /// on the wire). An enum that lists all of 0 to 255 has no such value:
+    /// that is `arbitrary::Error::IncorrectFormat`.
+    pub fn arbitrary_unlisted<'a, E: GenlEnum + PartialEq>(
+        unknown: fn(u64) -> E,
+    ) -> impl FnOnce(&mut Unstructured<'a>) -> Result<u64> {
+        move |u| {
+            let start = u8::arbitrary(u)?;
+            (start..=u8::MAX)
+                .chain(0..start)
+                .map(u64::from)
+                .find(|&v| E::from_value(v) == unknown(v))
+                .ok_or(arbitrary::Error::IncorrectFormat)
+        }
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+pub use arbitrary_impls::{UNKNOWN_TYPES as ARBITRARY_UNKNOWN_TYPES, arbitrary_unlisted};
+
+#[cfg(all(test, feature = "arbitrary"))]
+mod arbitrary_tests {
+    use super::*;
+    use crate::wire::{NLA_TYPE_MASK, attrs};
+    use arbitrary::{Arbitrary, Unstructured};
+
+    /// Lists 0 and 1, or every value up to 255.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum E<const ALL: bool> {
+        Listed(u8),
+        Unknown(u64),
+    }
+
+    impl<const ALL: bool> GenlEnum for E<ALL> {
+        fn from_value(value: u64) -> Self {
+            match u8::try_from(value) {
+                Ok(v) if ALL || v < 2 => E::Listed(v),
+                _ => E::Unknown(value),
+            }
+        }
+        fn value(self) -> u64 {
+            match self {
+                E::Listed(v) => v.into(),
+                E::Unknown(v) => v,
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_attrs_stay_unknown_and_fit_nla_len() {
+        let data = vec![0xff; 70_000];
+        let a = UnknownAttr::arbitrary(&mut Unstructured::new(&data)).unwrap();
+        assert!(ARBITRARY_UNKNOWN_TYPES.contains(&a.ty));
+        assert!(a.payload.len() <= 65531, "{}", a.payload.len());
+        let mut buf = Vec::new();
+        crate::encoding::unknown::encode(&a, &mut Writer::new(&mut buf));
+        let back = crate::encoding::unknown::decode(&attrs(&buf).next().unwrap().unwrap());
+        assert_eq!(back, a);
+    }
+
+    #[test]
+    fn type_value_types_fit_nla_type() {
+        let data = vec![0xff; 256];
+        let tv = TypeValue::<u8>::arbitrary(&mut Unstructured::new(&data)).unwrap();
+        assert!(!tv.0.is_empty());
+        assert!(tv.0.iter().all(|(ty, _)| *ty <= NLA_TYPE_MASK));
+    }
+
+    #[test]
+    fn unlisted_values_are_not_listed() {
+        for start in 0..=u8::MAX {
+            let data = [start];
+            let v = arbitrary_unlisted(E::<false>::Unknown)(&mut Unstructured::new(&data)).unwrap();
+            assert_eq!(v, u64::from(start.max(2)));
+        }
+        let none = arbitrary_unlisted(E::<true>::Unknown)(&mut Unstructured::new(&[7]));
+        assert_eq!(none, Err(arbitrary::Error::IncorrectFormat));
     }
 }

@@ -232,49 +232,46 @@ pub mod enumeration {
         fn to_u64(self) -> u64;
     }
 
+    // Each wire integer with its unsigned twin: values are read as their
+    // bits, zero-extended, so that `Unknown(200)` in an `s8` comes back as 200.
     macro_rules! int {
-        ($($t:ty),*) => {$(
+        ($($t:ty => $u:ty),*) => {$(
             impl FromU64 for $t {
-                #[allow(clippy::cast_possible_truncation)]
+                #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
                 fn from_u64(v: u64) -> Self { v as $t }
             }
             impl ToU64 for $t {
                 #[allow(clippy::cast_sign_loss)]
-                fn to_u64(self) -> u64 { self as u64 }
-            }
-            impl FromU64 for crate::wire::Be<$t> {
-                #[allow(clippy::cast_possible_truncation)]
-                fn from_u64(v: u64) -> Self { crate::wire::Be(v as $t) }
-            }
-            impl ToU64 for crate::wire::Be<$t> {
-                #[allow(clippy::cast_sign_loss)]
-                fn to_u64(self) -> u64 { self.0 as u64 }
+                fn to_u64(self) -> u64 { u64::from(self as $u) }
             }
         )*};
     }
-    int!(u16, u32, u64, i16, i32, i64);
+    int!(u8 => u8, u16 => u16, u32 => u32, u64 => u64, i8 => u8, i16 => u16, i32 => u32, i64 => u64);
 
-    impl FromU64 for u8 {
-        #[allow(clippy::cast_possible_truncation)]
-        fn from_u64(v: u64) -> Self {
-            v as u8
-        }
+    macro_rules! be {
+        ($($t:ty),*) => {$(
+            impl FromU64 for crate::wire::Be<$t> {
+                fn from_u64(v: u64) -> Self { crate::wire::Be(<$t>::from_u64(v)) }
+            }
+            impl ToU64 for crate::wire::Be<$t> {
+                fn to_u64(self) -> u64 { self.0.to_u64() }
+            }
+        )*};
     }
-    impl ToU64 for u8 {
-        fn to_u64(self) -> u64 {
-            self.into()
-        }
-    }
-    impl FromU64 for i8 {
-        #[allow(clippy::cast_possible_truncation)]
-        fn from_u64(v: u64) -> Self {
-            v as i8
-        }
-    }
-    impl ToU64 for i8 {
-        #[allow(clippy::cast_sign_loss)]
-        fn to_u64(self) -> u64 {
-            self as u64
+    be!(u16, u32, u64, i16, i32, i64);
+
+    #[cfg(test)]
+    mod tests {
+        use super::{FromU64, ToU64};
+
+        #[test]
+        fn signed_values_keep_their_bits() {
+            assert_eq!(i8::from_u64(200).to_u64(), 200);
+            assert_eq!((-1i16).to_u64(), 0xffff);
+            assert_eq!(
+                crate::wire::Be::<i32>::from_u64(0x8000_0000).to_u64(),
+                0x8000_0000
+            );
         }
     }
 }

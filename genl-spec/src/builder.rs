@@ -94,6 +94,21 @@ impl Builder {
         self
     }
 
+    /// Derives `arbitrary::Arbitrary` for the generated types behind the
+    /// including crate's `arbitrary` feature; see [`Options::with_arbitrary`].
+    ///
+    /// ```no_run
+    /// genl_spec::Builder::new()
+    ///     .spec("specs/nlctrl.yaml")
+    ///     .arbitrary(true)
+    ///     .generate()
+    ///     .unwrap();
+    /// ```
+    pub fn arbitrary(mut self, on: bool) -> Self {
+        self.options = self.options.with_arbitrary(on);
+        self
+    }
+
     /// Writes to `dir` instead of `OUT_DIR`.
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.out_dir = Some(dir.as_ref().to_owned());

@@ -53,7 +53,11 @@ scalar! {
 
 /// An integer carried in network byte order (`byte-order: big-endian`):
 /// holds the host value, converts on the wire.
+///
+/// With the `arbitrary` feature it implements `arbitrary::Arbitrary`: any
+/// value of `T`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Be<T>(pub T);
 
 macro_rules! be {

@@ -1,6 +1,7 @@
 //! The items of a generated module: family constants, definitions,
 //! attribute sets, and per-operation request and reply types.
 
+use super::Options;
 use super::types::{self, ident};
 use crate::model::{AttrId, ConstValue, DefId, DefKind, Family, SetId};
 use crate::names::{self, Scope};
@@ -63,6 +64,26 @@ fn docs(doc: Option<&str>) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// `#[cfg_attr(feature = "arbitrary", derive(::arbitrary::Arbitrary))]`
+/// when [`Options::with_arbitrary`] is on; nothing otherwise.
+fn derive_arbitrary(options: &Options) -> TokenStream {
+    if options.arbitrary {
+        quote!(#[cfg_attr(feature = "arbitrary", derive(::arbitrary::Arbitrary))])
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// `#[cfg_attr(feature = "arbitrary", arbitrary(#how))]` on a field when
+/// [`Options::with_arbitrary`] is on; nothing otherwise.
+fn arbitrary_field(options: &Options, how: TokenStream) -> TokenStream {
+    if options.arbitrary {
+        quote!(#[cfg_attr(feature = "arbitrary", arbitrary(#how))])
+    } else {
+        TokenStream::new()
+    }
+}
+
 pub(super) fn family_consts(family: &Family) -> TokenStream {
     let name = &family.name;
     let version = Literal::u8_unsuffixed(u8::try_from(family.version).unwrap_or(u8::MAX));
@@ -78,13 +99,14 @@ pub(super) fn family_consts(family: &Family) -> TokenStream {
     }
 }
 
-pub(super) fn definition(family: &Family, id: DefId) -> TokenStream {
+pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> TokenStream {
     let def = family.def(id);
     // Kernel-only definitions (placeholders for values of kernel headers) are not part of the API.
     if def.scope == crate::raw::Scope::Kernel {
         return TokenStream::new();
     }
     let doc = docs(def.doc.as_deref());
+    let arbitrary = derive_arbitrary(options);
     match &def.kind {
         DefKind::Const(value) => {
             let name = ident(&def.rust_name);
@@ -114,14 +136,20 @@ pub(super) fn definition(family: &Family, id: DefId) -> TokenStream {
                 let value = Literal::u64_unsuffixed(x.value);
                 quote! { #doc #[genl(value = #value)] #v, }
             });
+            // Only values the spec does not list, so that the variant reads back as itself.
+            let unlisted = arbitrary_field(
+                options,
+                quote!(with = ::genl_runtime::codec::arbitrary_unlisted(Self::#unknown)),
+            );
             quote! {
                 #doc
                 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlEnum)]
+                #arbitrary
                 pub enum #name {
                     #(#variants)*
                     /// A value this spec does not list.
                     #[genl(unknown)]
-                    #unknown(u64),
+                    #unknown(#unlisted u64),
                 }
             }
         }
@@ -143,6 +171,7 @@ pub(super) fn definition(family: &Family, id: DefId) -> TokenStream {
                 ::genl_runtime::bitflags::bitflags! {
                     #doc
                     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+                    #arbitrary
                     pub struct #name: #bits {
                         #(#consts)*
                         const _ = !0;
@@ -155,6 +184,12 @@ pub(super) fn definition(family: &Family, id: DefId) -> TokenStream {
             let fields = s.members.iter().map(|m| {
                 let f = ident(&m.rust_name);
                 let doc = docs(m.doc.as_deref());
+                // Padding is written as zeros whatever it holds: arbitrary leaves it zero.
+                let zeroed = if m.ty == MemberType::Pad && m.struct_.is_none() {
+                    arbitrary_field(options, quote!(default))
+                } else {
+                    TokenStream::new()
+                };
                 let (annotation, ty) = match (m.ty, m.struct_) {
                     (_, Some(id)) => (StructField::Struct, {
                         let t = ident(&family.def(id).rust_name);
@@ -187,11 +222,12 @@ pub(super) fn definition(family: &Family, id: DefId) -> TokenStream {
                         (StructField::Int { ty: at, be }, ty)
                     }
                 };
-                quote! { #doc #annotation pub #f: #ty, }
+                quote! { #doc #annotation #zeroed pub #f: #ty, }
             });
             quote! {
                 #doc
                 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+                #arbitrary
                 pub struct #name {
                     #(#fields)*
                 }
@@ -203,6 +239,7 @@ pub(super) fn definition(family: &Family, id: DefId) -> TokenStream {
 /// A struct of attributes: the fields for `attrs` of `set`, plus the catch-all.
 fn message_struct(
     family: &Family,
+    options: &Options,
     p: &types::Prelude,
     name: &proc_macro2::Ident,
     set_name: &str,
@@ -232,9 +269,11 @@ fn message_struct(
     };
     let catch_all = MessageField::Unknown;
     let vec = &p.vec;
+    let arbitrary = derive_arbitrary(options);
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
+        #arbitrary
         #container
         pub struct #name {
             #(#fields)*
@@ -245,7 +284,12 @@ fn message_struct(
     }
 }
 
-pub(super) fn attr_set(family: &Family, p: &types::Prelude, id: SetId) -> TokenStream {
+pub(super) fn attr_set(
+    family: &Family,
+    options: &Options,
+    p: &types::Prelude,
+    id: SetId,
+) -> TokenStream {
     let set = family.set(id);
     let name = ident(&set.rust_name);
     let attrs: Vec<AttrId> = (0..set.attrs.len() as u32)
@@ -256,7 +300,7 @@ pub(super) fn attr_set(family: &Family, p: &types::Prelude, id: SetId) -> TokenS
             .as_deref()
             .or(Some(&format!("The attribute set `{}`.", set.name))),
     );
-    message_struct(family, p, &name, &set.name, doc, &attrs)
+    message_struct(family, options, p, &name, &set.name, doc, &attrs)
 }
 
 /// The first paragraph of a doc text, on one line.
@@ -277,7 +321,7 @@ fn op_docs(title: &str, doc: &str) -> TokenStream {
     quote! { #[doc = #title] #[doc = ""] #rest }
 }
 
-pub(super) fn operations(family: &Family, p: &types::Prelude) -> TokenStream {
+pub(super) fn operations(family: &Family, options: &Options, p: &types::Prelude) -> TokenStream {
     let mut items = Vec::new();
     let mut cmds = Vec::new();
     let directional = family.operations.enum_model == EnumModel::Directional;
@@ -326,12 +370,16 @@ pub(super) fn operations(family: &Family, p: &types::Prelude) -> TokenStream {
                 .as_ref()
                 .map(|m| m.attrs.as_slice())
                 .unwrap_or_default();
-            items.push(message_struct(family, p, &request, &set_name, doc, attrs));
+            items.push(message_struct(
+                family, options, p, &request, &set_name, doc, attrs,
+            ));
             let reply = match &sub.reply {
                 Some(m) => {
                     let reply = format_ident!("{}{}Reply", base, kind);
                     let doc = op_docs(&format!("The `{lower}` reply of `{}`.", op.name), &op.doc);
-                    items.push(message_struct(family, p, &reply, &set_name, doc, &m.attrs));
+                    items.push(message_struct(
+                        family, options, p, &reply, &set_name, doc, &m.attrs,
+                    ));
                     reply.to_token_stream()
                 }
                 None => quote!(::genl_runtime::NoAttrs),
@@ -363,7 +411,9 @@ pub(super) fn operations(family: &Family, p: &types::Prelude) -> TokenStream {
             let name = format_ident!("{}Event", base);
             let doc = format!("The event `{}`.", op.name);
             let doc = op_docs(&doc, &op.doc);
-            items.push(message_struct(family, p, &name, &set_name, doc, attrs));
+            items.push(message_struct(
+                family, options, p, &name, &set_name, doc, attrs,
+            ));
         }
     }
     let groups = family.mcast_groups.iter().map(|g| {
@@ -387,7 +437,7 @@ pub(super) fn operations(family: &Family, p: &types::Prelude) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::doc_lines;
+    use super::{Options, doc_lines};
 
     #[test]
     fn docs_never_become_doctests_or_links() {
@@ -406,5 +456,34 @@ mod tests {
             "  - item",
         ];
         assert_eq!(doc_lines(doc), expected);
+    }
+
+    #[test]
+    fn the_arbitrary_option_derives_it_behind_the_feature() {
+        let spec = crate::Spec::parse(
+            "t.yaml",
+            "name: t\nprotocol: netlink-raw\nprotonum: 0\ndoc: d\ndefinitions:\n  - { name: colour, type: enum, entries: [ red, green ] }\n  - { name: feat, type: flags, entries: [ a, b ] }\n  - name: hdr\n    type: struct\n    members:\n      - { name: x, type: u16 }\n      - { name: pad, type: pad, len: 2 }\nattribute-sets:\n  - name: attrs\n    attributes:\n      - { name: colour, type: u32, enum: colour }\n      - { name: feat, type: u32, enum: feat }\n      - { name: hdr, type: binary, struct: hdr }\noperations:\n  list:\n    - { name: get, doc: g, attribute-set: attrs, do: { request: { attributes: [ colour, feat, hdr ] } } }\n",
+        )
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+        let plain = crate::codegen::generate(&spec, &Options::default());
+        assert!(!plain.contains("arbitrary"), "{plain}");
+        let code = crate::codegen::generate(&spec, &Options::default().with_arbitrary(true));
+        let derive = r#"#[cfg_attr(feature = "arbitrary", derive(::arbitrary::Arbitrary))]"#;
+        // The enum, the flags (inside `bitflags!`, laid out differently), the
+        // C struct, the set and the `do` request.
+        let flat = code.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(flat.matches(derive).count(), 5, "{code}");
+        assert!(
+            code.contains(
+                "arbitrary(with = ::genl_runtime::codec::arbitrary_unlisted(Self::Unknown))"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "#[cfg_attr(feature = \"arbitrary\", arbitrary(default))]\n    pub pad: [u8; 2],"
+            ),
+            "{code}"
+        );
     }
 }

@@ -21,6 +21,9 @@ pub struct Options {
     pub source_name: Option<String>,
     /// Attributes typed with another family's generated set; see [`Options::with_extern_set`].
     pub extern_sets: Vec<ExternSet>,
+    /// Derive `arbitrary::Arbitrary` behind the `arbitrary` feature; see
+    /// [`Options::with_arbitrary`].
+    pub arbitrary: bool,
 }
 
 /// An attribute typed with a set generated elsewhere (in the spirit of
@@ -40,6 +43,37 @@ impl Options {
     /// Sets the spec name written in the `@generated` header.
     pub fn with_source_name(mut self, name: impl Into<String>) -> Self {
         self.source_name = Some(name.into());
+        self
+    }
+
+    /// With `true`, every generated struct of attributes, C struct, enum and
+    /// flags type also gets
+    /// `#[cfg_attr(feature = "arbitrary", derive(::arbitrary::Arbitrary))]`,
+    /// for property tests and fuzzing. Off by default, and without it the
+    /// output is unchanged.
+    ///
+    /// The crate that includes the code then declares a feature `arbitrary`
+    /// that turns on `genl-runtime/arbitrary` (the runtime's value types and
+    /// bitflags' support) and an `arbitrary` dependency with its `derive`
+    /// feature:
+    ///
+    /// ```toml
+    /// [features]
+    /// arbitrary = ["genl-runtime/arbitrary", "dep:arbitrary"]
+    ///
+    /// [dependencies]
+    /// arbitrary = { version = "1.5", features = ["derive"], optional = true }
+    /// ```
+    ///
+    /// The values made are ones that read back equal after a round trip
+    /// through the wire: an enum's unknown variant holds only values that
+    /// the enum does not list (and below 256, which fits any attribute), the
+    /// padding members of a C struct stay zero, and the runtime's
+    /// `UnknownAttr`s take type numbers no spec uses. Strings may hold a NUL,
+    /// which the wire cannot carry (and `validate` rejects); sizes are not
+    /// bounded beyond what the input to `arbitrary` gives.
+    pub fn with_arbitrary(mut self, on: bool) -> Self {
+        self.arbitrary = on;
         self
     }
 }
@@ -115,13 +149,15 @@ pub fn generate_tokens(family: &Family) -> TokenStream {
 /// Generates the module body for a family, as tokens.
 pub fn generate_tokens_with(family: &Family, options: &Options) -> TokenStream {
     let header = items::family_consts(family);
-    let defs = family.def_ids().map(|id| items::definition(family, id));
+    let defs = family
+        .def_ids()
+        .map(|id| items::definition(family, options, id));
     let prelude = types::Prelude::for_family(family, options);
     let sets: Vec<TokenStream> = family
         .set_ids()
-        .map(|id| items::attr_set(family, &prelude, id))
+        .map(|id| items::attr_set(family, options, &prelude, id))
         .collect();
-    let ops = items::operations(family, &prelude);
+    let ops = items::operations(family, options, &prelude);
     quote! {
         #header
         #(#defs)*

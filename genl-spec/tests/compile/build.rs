@@ -25,8 +25,11 @@ fn main() {
         workspace.join("specs").display()
     );
 
+    // The generated types derive `arbitrary::Arbitrary` behind this crate's
+    // `arbitrary` feature, for the round trips of tests/roundtrip.rs.
     let project = genl_spec::Builder::new()
         .specs(specs(&workspace.join("specs")))
+        .arbitrary(true)
         .out_dir(&out_dir);
     let mut modules = vec![(
         "project",
@@ -46,6 +49,7 @@ fn main() {
             std::fs::create_dir_all(&corpus_out).expect("create OUT_DIR/corpus");
             let corpus = genl_spec::Builder::new()
                 .specs(specs(&dir))
+                .arbitrary(true)
                 .out_dir(&corpus_out);
             modules.push((
                 "corpus",
