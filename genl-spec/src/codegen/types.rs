@@ -146,8 +146,7 @@ fn derived_checks(family: &Family, attr: &Attr, checks: &mut Checks) {
 }
 
 /// The field for an attribute, or `None` for attributes that carry no data
-/// (`unused`, `pad`) and for sub-messages, which the derive does not handle yet
-/// (they are kept with the unknown attributes).
+/// (`unused`, `pad`). A sub-message's payload is kept as bytes for now.
 pub(super) fn field(family: &Family, p: &Prelude, set_name: &str, attr: &Attr) -> Option<Field> {
     let Prelude {
         option,
@@ -201,7 +200,13 @@ pub(super) fn field(family: &Family, p: &Prelude, set_name: &str, attr: &Attr) -
             let path = &extern_set.expect("checked").2;
             quote!(#path)
         }
-        AttrType::Unused | AttrType::Pad | AttrType::SubMessage => return None,
+        AttrType::Unused | AttrType::Pad => return None,
+        // Typed sub-messages are not generated yet: the payload is kept as
+        // bytes in its own field, for the caller to decode by the selector.
+        AttrType::SubMessage => {
+            f.ty = AttrType::Binary;
+            quote!(#vec<u8>)
+        }
         AttrType::Flag => {
             f.multi_attr = false;
             return Some(Field {

@@ -36,6 +36,17 @@ fn main() {
         project.generate().unwrap_or_else(|e| panic!("{e}")),
     )];
 
+    // Constructs the corpus lacks (a sub-message), from this crate's own specs.
+    let extra = genl_spec::Builder::new()
+        .specs(specs(&manifest.join("specs")))
+        .out_dir(out_dir.join("extra"));
+    std::fs::create_dir_all(out_dir.join("extra")).expect("create OUT_DIR/extra");
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("specs").display()
+    );
+    modules.push(("extra", extra.generate().unwrap_or_else(|e| panic!("{e}"))));
+
     let strict = std::env::var_os("GENL_STRICT").is_some_and(|v| v != "0");
     match std::env::var_os("GENL_CORPUS").map(PathBuf::from) {
         Some(dir) => {

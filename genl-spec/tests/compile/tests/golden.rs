@@ -181,3 +181,15 @@ fn enums_and_flags_bound_their_attributes_as_kernel_policies_do() {
         ".flags: 0x21 has bits outside flags-mask 0x1f (0x20)"
     );
 }
+
+#[test]
+fn a_sub_message_payload_is_kept_as_bytes() {
+    use genl_compile_tests::extra::links;
+    let req = links::GetDoRequest {
+        kind: Some("bridge".into()),
+        data: Some(vec![1, 2, 3]),
+        ..Default::default()
+    };
+    let back = links::GetDoRequest::decode(&req.to_bytes()).unwrap();
+    assert_eq!(back, req);
+}
