@@ -20,7 +20,7 @@ mod request;
 pub mod wire;
 
 pub use codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, TypeValue, UnknownAttr};
-pub use request::{NoAttrs, Request, RequestKind};
+pub use request::{NoAttrs, Notification, Request, RequestKind};
 
 /// Derives the [`GenlMessage`](trait@GenlMessage) trait for a struct of
 /// attributes annotated with `#[genl(...)]` (from `genl-derive`).

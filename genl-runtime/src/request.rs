@@ -76,3 +76,16 @@ impl GenlMessage for NoAttrs {
         Ok(())
     }
 }
+
+/// A message the kernel sends on its own (a spec's `notify` or `event`):
+/// its command and the multicast group it comes on. Generated as constants
+/// in each family's `notifications` module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Notification {
+    /// The spec name of the operation.
+    pub operation: &'static str,
+    /// The command the messages carry.
+    pub cmd: u8,
+    /// The multicast group, when the spec names one.
+    pub group: Option<&'static str>,
+}

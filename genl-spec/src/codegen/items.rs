@@ -324,6 +324,7 @@ fn op_docs(title: &str, doc: &str) -> TokenStream {
 pub(super) fn operations(family: &Family, options: &Options, p: &types::Prelude) -> TokenStream {
     let mut items = Vec::new();
     let mut cmds = Vec::new();
+    let mut notifications = Vec::new();
     let directional = family.operations.enum_model == EnumModel::Directional;
     for op in &family.operations.list {
         let base = names::rust_type(&op.name);
@@ -415,6 +416,41 @@ pub(super) fn operations(family: &Family, options: &Options, p: &types::Prelude)
                 family, options, p, &name, &set_name, doc, attrs,
             ));
         }
+        // A notification shares the reply type of the op it notifies with.
+        if let Some(target) = op.notify {
+            let t = family.op(target);
+            let kind = if t.do_.as_ref().is_some_and(|d| d.reply.is_some()) {
+                "Do"
+            } else {
+                "Dump"
+            };
+            let reply = format_ident!("{}{}Reply", names::rust_type(&t.name), kind);
+            let alias = format_ident!("{}Notification", base);
+            let doc = op_docs(
+                &format!("The notification `{}`: a `{}` reply.", op.name, t.name),
+                &op.doc,
+            );
+            items.push(quote! { #doc pub type #alias = #reply; });
+        }
+        if op.is_async()
+            && let Some(cmd) = num(op.reply_value)
+        {
+            let c = format_ident!("{}", upper);
+            let op_name = &op.name;
+            let group = match op.mcgrp.map(|g| family.mcast_group(g).name.as_str()) {
+                Some(g) => quote!(Some(#g)),
+                None => quote!(None),
+            };
+            let d = format!(" `{}`: {op_doc}", op.name);
+            notifications.push(quote! {
+                #[doc = #d]
+                pub const #c: ::genl_runtime::Notification = ::genl_runtime::Notification {
+                    operation: #op_name,
+                    cmd: #cmd,
+                    group: #group,
+                };
+            });
+        }
     }
     let groups = family.mcast_groups.iter().map(|g| {
         let c = format_ident!("{}", names::rust_const(&g.name));
@@ -427,6 +463,10 @@ pub(super) fn operations(family: &Family, options: &Options, p: &types::Prelude)
         /// Command numbers of the operations.
         pub mod cmd {
             #(#cmds)*
+        }
+        /// The messages the kernel sends on its own, by operation.
+        pub mod notifications {
+            #(#notifications)*
         }
         /// Names of the multicast groups.
         pub mod mcgrp {

@@ -352,6 +352,14 @@ impl ::genl_runtime::Request for GetpolicyDumpRequest {
     type Header = ();
     type Reply = GetpolicyDumpReply;
 }
+/// The notification `newfamily`: a `getfamily` reply.
+///
+/// Sent to the notify group when a family is registered.
+pub type NewfamilyNotification = GetfamilyDoReply;
+/// The notification `delfamily`: a `getfamily` reply.
+///
+/// Sent to the notify group when a family is unregistered.
+pub type DelfamilyNotification = GetfamilyDoReply;
 /// The event `newmcast-grp`.
 ///
 /// Sent to the notify group when a family gains a multicast group.
@@ -408,6 +416,33 @@ pub mod cmd {
     pub const NEWMCAST_GRP_REPLY: u8 = 7;
     /// `delmcast-grp` reply: Sent to the notify group when a family loses a multicast group.
     pub const DELMCAST_GRP_REPLY: u8 = 8;
+}
+/// The messages the kernel sends on its own, by operation.
+pub mod notifications {
+    /// `newfamily`: Sent to the notify group when a family is registered.
+    pub const NEWFAMILY: ::genl_runtime::Notification = ::genl_runtime::Notification {
+        operation: "newfamily",
+        cmd: 1,
+        group: Some("notify"),
+    };
+    /// `delfamily`: Sent to the notify group when a family is unregistered.
+    pub const DELFAMILY: ::genl_runtime::Notification = ::genl_runtime::Notification {
+        operation: "delfamily",
+        cmd: 2,
+        group: Some("notify"),
+    };
+    /// `newmcast-grp`: Sent to the notify group when a family gains a multicast group.
+    pub const NEWMCAST_GRP: ::genl_runtime::Notification = ::genl_runtime::Notification {
+        operation: "newmcast-grp",
+        cmd: 7,
+        group: Some("notify"),
+    };
+    /// `delmcast-grp`: Sent to the notify group when a family loses a multicast group.
+    pub const DELMCAST_GRP: ::genl_runtime::Notification = ::genl_runtime::Notification {
+        operation: "delmcast-grp",
+        cmd: 8,
+        group: Some("notify"),
+    };
 }
 /// Names of the multicast groups.
 pub mod mcgrp {

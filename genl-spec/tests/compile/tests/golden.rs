@@ -193,3 +193,20 @@ fn a_sub_message_payload_is_kept_as_bytes() {
     let back = links::GetDoRequest::decode(&req.to_bytes()).unwrap();
     assert_eq!(back, req);
 }
+
+#[test]
+fn notifications_name_their_command_and_group() {
+    use genl_runtime::Notification;
+    assert_eq!(
+        nlctrl::notifications::NEWFAMILY,
+        Notification {
+            operation: "newfamily",
+            cmd: 1,
+            group: Some("notify")
+        }
+    );
+    assert_eq!(nlctrl::notifications::DELMCAST_GRP.cmd, 8);
+    // A notification is a reply of the op it notifies with.
+    let n: nlctrl::NewfamilyNotification = nlctrl::GetfamilyDoReply::default();
+    assert_eq!(n.family_id, None);
+}
