@@ -131,8 +131,11 @@ impl Builder {
             let spec = Spec::load(path).map_err(|e| BuildError::Spec(Box::new(e)))?;
             for w in spec.warnings().iter() {
                 // Warnings reach the developer through cargo without failing the build.
-                let first = w.render(spec.source());
-                println!("cargo:warning={}", first.lines().next().unwrap_or_default());
+                let at = w
+                    .span
+                    .map(|s| spec.source().location(s))
+                    .unwrap_or_default();
+                println!("cargo:warning={at}: {w}");
             }
             self.options
                 .check(spec.family())

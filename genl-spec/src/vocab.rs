@@ -353,26 +353,6 @@ fn once<T>(slot: &mut Option<T>, value: Option<T>, item: &Item, errors: &mut Err
     }
 }
 
-/// The options of a message field other than its wire type.
-const KNOWN_FIELD_OPTIONS: &[&str] = &[
-    "id",
-    "name",
-    "be",
-    "multi_attr",
-    "enum_",
-    "flags",
-    "struct_",
-    "unterminated_ok",
-    "sub_type",
-    "min",
-    "max",
-    "min_len",
-    "max_len",
-    "exact_len",
-    "flags_mask",
-    "unknown",
-];
-
 impl MessageField {
     /// Reads the `#[genl(...)]` of a field; `None` (with errors) when unusable.
     pub fn parse(field: &syn::Field, errors: &mut Errors) -> Option<MessageField> {
@@ -407,6 +387,8 @@ impl MessageField {
             struct_: false,
             checks: Checks::default(),
         };
+        // Set when an option is not one of the vocabulary's (already reported).
+        let mut unknown_written = false;
         let c = &mut f.checks;
         for item in &items {
             let name = item.name();
@@ -453,19 +435,18 @@ impl MessageField {
                 ),
                 other => match wire_type(other) {
                     Some(t) if item.value.is_none() => once(&mut ty, Some(t), item, errors),
-                    _ => errors.error_at(
-                        &item.key,
-                        format!("unknown option `{other}` in `#[genl(...)]`"),
-                    ),
+                    _ => {
+                        unknown_written = true;
+                        errors.error_at(
+                            &item.key,
+                            format!("unknown option `{other}` in `#[genl(...)]`"),
+                        )
+                    }
                 },
             }
         }
         // Keys that were written but wrong are reported already.
         let id_written = items.iter().any(|i| i.key.is_ident("id"));
-        let unknown_written = items.iter().any(|i| {
-            let n = i.name();
-            !KNOWN_FIELD_OPTIONS.contains(&n.as_str()) && wire_type(&n).is_none()
-        });
         match (id, ty) {
             (None, _) | (_, None)
                 if (id.is_none() && id_written) || (ty.is_none() && unknown_written) =>
