@@ -1,26 +1,51 @@
 //! The runtime of genl-generated code.
 //!
-//! Today it holds the netlink wire format, sans-IO ([`wire`]): message and
-//! generic netlink headers, attributes written in place and read without
-//! copies, and decode errors that name the path to the failing attribute.
-//! [`codec`] has the traits that generated and derived types implement, and
-//! [`encoding`] the wire functions per kind of attribute that they call.
-//! [`policy`] holds the static policy tables and the checks run on a request
-//! before it is sent. Blocking and async sockets and the family-resolving
-//! client build on these; `unsafe` will be confined to the socket module.
-#![forbid(unsafe_code)]
+//! [`wire`] holds the netlink wire format, sans-IO: message and generic
+//! netlink headers, attributes written in place and read without copies, and
+//! decode errors that name the path to the failing attribute. [`codec`] has
+//! the traits that generated and derived types implement, and [`encoding`]
+//! the wire functions per kind of attribute that they call. [`policy`] holds
+//! the static policy tables and the checks run on a request before it is
+//! sent.
+//!
+//! [`Connection`] talks to the kernel over a [`Socket`]: requests with
+//! acknowledgements, dumps as iterators, notifications by multicast group,
+//! families resolved through the generated [`nlctrl`] bindings, and kernel
+//! errors with their extended ACK turned into attribute names
+//! ([`KernelError`]). The socket module is the only code with `unsafe`.
+#![deny(unsafe_code)]
+
+// Generated code names this crate `::genl_runtime`, also inside it (nlctrl).
+extern crate self as genl_runtime;
 
 pub mod codec;
+mod connection;
 #[doc(hidden)]
 pub mod derive_support;
 pub mod encoding;
+mod error;
+mod exchange;
+pub mod extack;
+mod family;
 mod include;
+/// Bindings of the generic netlink controller (`nlctrl`), generated from
+/// the project's `specs/nlctrl.yaml` (`genl gen specs/nlctrl.yaml -o
+/// genl-runtime/src/nlctrl.rs`; a test fails when they differ): how
+/// families, their operations, multicast groups and policies are looked up.
+pub mod nlctrl;
 pub mod policy;
 mod request;
+mod socket;
 pub mod wire;
 
 pub use codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, TypeValue, UnknownAttr};
-pub use request::{NoAttrs, Notification, Request, RequestKind};
+pub use connection::{Connection, Dump};
+pub use error::Error;
+pub use exchange::RawNotification;
+pub use extack::KernelError;
+pub use family::{Family, FamilyOp};
+pub use request::{Events, NoAttrs, Notification, Reply, Request, RequestKind};
+pub use socket::Socket;
 
 /// Derives the [`GenlMessage`](trait@GenlMessage) trait for a struct of
 /// attributes annotated with `#[genl(...)]` (from `genl-derive`).

@@ -89,3 +89,19 @@ pub struct Notification {
     /// The multicast group, when the spec names one.
     pub group: Option<&'static str>,
 }
+
+/// The notifications and events of a family, decoded by command: a
+/// generated `Event` enum with one variant per `notify` or `event`
+/// operation of the spec.
+pub trait Events: Sized {
+    /// The family name, as the kernel registers it.
+    const FAMILY: &'static str;
+
+    /// Decodes a message of command `cmd`; `payload` is what follows the
+    /// genl header (the fixed header, then the attributes).
+    fn decode_event(cmd: u8, payload: &[u8]) -> Result<Self, DecodeError>;
+}
+
+/// What a request of `R` gets back: the reply's fixed header (`()` for
+/// families without one) and its attributes.
+pub type Reply<R> = (<R as Request>::Header, <R as Request>::Reply);

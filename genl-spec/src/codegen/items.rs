@@ -64,6 +64,15 @@ fn docs(doc: Option<&str>) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Like [`docs`], with `fallback` when the spec has no doc text (so that
+/// crates with `missing_docs` on accept the generated code).
+fn docs_or(doc: Option<&str>, fallback: impl FnOnce() -> String) -> TokenStream {
+    match doc.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => docs(Some(d)),
+        None => docs(Some(&fallback())),
+    }
+}
+
 /// `#[cfg_attr(feature = "arbitrary", derive(::arbitrary::Arbitrary))]`
 /// when [`Options::with_arbitrary`] is on; nothing otherwise.
 fn derive_arbitrary(options: &Options) -> TokenStream {
@@ -132,7 +141,7 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
             };
             let variants = e.entries.iter().map(|x| {
                 let v = ident(&x.rust_name);
-                let doc = docs(x.doc.as_deref());
+                let doc = docs_or(x.doc.as_deref(), || format!("`{}` ({}).", x.name, x.value));
                 let value = Literal::u64_unsuffixed(x.value);
                 quote! { #doc #[genl(value = #value)] #v, }
             });
@@ -163,7 +172,7 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
             let mut scope = Scope::new();
             let consts = e.entries.iter().map(|x| {
                 let c = ident(&scope.claim(names::rust_const(&x.name), &x.name).ident);
-                let doc = docs(x.doc.as_deref());
+                let doc = docs_or(x.doc.as_deref(), || format!("`{}` ({:#x}).", x.name, x.value));
                 let value = Literal::u64_unsuffixed(x.value);
                 quote! { #doc const #c = #value; }
             });

@@ -26,40 +26,58 @@ pub const FAMILY_VERSION: u8 = 2;
 /// Kind of attribute a policy entry describes, as reported in a policy dump.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlEnum)]
 pub enum AttrType {
+    /// `invalid` (0).
     #[genl(value = 0)]
     Invalid,
+    /// `flag` (1).
     #[genl(value = 1)]
     Flag,
+    /// `u8` (2).
     #[genl(value = 2)]
     U8,
+    /// `u16` (3).
     #[genl(value = 3)]
     U16,
+    /// `u32` (4).
     #[genl(value = 4)]
     U32,
+    /// `u64` (5).
     #[genl(value = 5)]
     U64,
+    /// `s8` (6).
     #[genl(value = 6)]
     S8,
+    /// `s16` (7).
     #[genl(value = 7)]
     S16,
+    /// `s32` (8).
     #[genl(value = 8)]
     S32,
+    /// `s64` (9).
     #[genl(value = 9)]
     S64,
+    /// `binary` (10).
     #[genl(value = 10)]
     Binary,
+    /// `string` (11).
     #[genl(value = 11)]
     String,
+    /// `nul-string` (12).
     #[genl(value = 12)]
     NulString,
+    /// `nested` (13).
     #[genl(value = 13)]
     Nested,
+    /// `nested-array` (14).
     #[genl(value = 14)]
     NestedArray,
+    /// `bitfield32` (15).
     #[genl(value = 15)]
     Bitfield32,
+    /// `sint` (16).
     #[genl(value = 16)]
     Sint,
+    /// `uint` (17).
     #[genl(value = 17)]
     Uint,
     /// A value this spec does not list.
@@ -94,9 +112,7 @@ pub struct CtrlAttrs {
     /// Policy entries, keyed first by policy index and then by attribute
     /// number within that policy.
     #[genl(id = 8, nest_type_value)]
-    pub policy: Option<
-        ::genl_runtime::TypeValue<::genl_runtime::TypeValue<PolicyAttrs>>,
-    >,
+    pub policy: Option<::genl_runtime::TypeValue<::genl_runtime::TypeValue<PolicyAttrs>>>,
     /// For each command, which policy index its do and dump requests use.
     #[genl(id = 9, nest_type_value)]
     pub op_policy: Option<::genl_runtime::TypeValue<OpPolicyAttrs>>,
@@ -335,9 +351,7 @@ pub struct GetpolicyDumpReply {
     /// Policy entries, keyed first by policy index and then by attribute
     /// number within that policy.
     #[genl(id = 8, nest_type_value)]
-    pub policy: Option<
-        ::genl_runtime::TypeValue<::genl_runtime::TypeValue<PolicyAttrs>>,
-    >,
+    pub policy: Option<::genl_runtime::TypeValue<::genl_runtime::TypeValue<PolicyAttrs>>>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,

@@ -1,0 +1,355 @@
+//! The blocking connection: requests, dumps and notifications over one
+//! socket, with families resolved through nlctrl once and cached.
+
+use std::io;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::exchange::{Exchange, Pending, RawNotification, Routed, decode_event, decode_reply};
+use crate::family::Family;
+use crate::nlctrl;
+use crate::request::{Events, Reply, Request};
+use crate::socket::Socket;
+use crate::wire::{NlMsgHdr, messages, msg_type};
+
+/// A generic netlink connection: one socket, its sequence numbers, the
+/// families it has resolved, and the notifications that arrived while it
+/// waited for replies (kept until read, never dropped).
+///
+/// Every request is checked against its spec's policy before it is sent;
+/// [`Connection::set_validation`] is the one, explicit way to turn that off.
+///
+/// ```no_run
+/// use genl_runtime::{Connection, nlctrl};
+///
+/// let mut conn = Connection::new()?;
+/// for family in conn.dump(&(), &nlctrl::GetfamilyDumpRequest::default())? {
+///     let ((), family) = family?;
+///     println!("{}", family.family_name.unwrap_or_default());
+/// }
+/// # Ok::<(), genl_runtime::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Connection {
+    socket: Socket,
+    /// The datagram being read: its length and group, and how far.
+    rx_len: usize,
+    rx_pos: usize,
+    rx_group: Option<u32>,
+    rx: Vec<u8>,
+    ex: Exchange,
+}
+
+impl Connection {
+    /// Opens a connection on a new socket.
+    pub fn new() -> Result<Connection, Error> {
+        Ok(Connection::with_socket(Socket::new()?))
+    }
+
+    /// A connection over a socket the caller opened (and perhaps tuned).
+    pub fn with_socket(socket: Socket) -> Connection {
+        Connection {
+            socket,
+            rx_len: 0,
+            rx_pos: 0,
+            rx_group: None,
+            rx: Vec::new(),
+            ex: Exchange::new(),
+        }
+    }
+
+    /// The socket.
+    pub fn socket(&self) -> &Socket {
+        &self.socket
+    }
+
+    /// Turns client-side policy checks off (`false`) or back on. They are on
+    /// by default; with them off, a request that breaks its spec's policy
+    /// goes to the kernel as it is, which refuses it or not.
+    pub fn set_validation(&mut self, on: bool) {
+        self.ex.validate = on;
+    }
+
+    /// Sets how long a receive may wait (`None`: for ever); a request or a
+    /// notification not answered in time fails with an I/O error of kind
+    /// `WouldBlock`.
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
+        Ok(self.socket.set_recv_timeout(timeout)?)
+    }
+
+    /// Looks a family up by name through nlctrl (once; then from the cache).
+    pub fn family(&mut self, name: &str) -> Result<&Family, Error> {
+        if !self.ex.families.contains_key(name) {
+            let req = nlctrl::GetfamilyDoRequest {
+                family_name: Some(name.to_owned()),
+                ..Default::default()
+            };
+            let reply = match self.request_with_id(msg_type::GENL_ID_CTRL, &(), &req, 0) {
+                Ok(Some(((), reply))) => reply,
+                Ok(None) => {
+                    return Err(Error::NoReply {
+                        operation: "getfamily",
+                    });
+                }
+                Err(Error::Kernel(e)) if e.errno == libc::ENOENT => {
+                    return Err(Error::FamilyNotFound {
+                        family: name.to_owned(),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
+            let family = Family::from_reply(&reply).ok_or_else(|| {
+                Error::Protocol(format!("nlctrl described `{name}` without its id"))
+            })?;
+            self.ex.families.insert(name.to_owned(), family);
+        }
+        Ok(&self.ex.families[name])
+    }
+
+    fn family_id(&mut self, name: &str) -> Result<u16, Error> {
+        if name == nlctrl::FAMILY_NAME {
+            return Ok(msg_type::GENL_ID_CTRL);
+        }
+        self.family(name).map(|f| f.id)
+    }
+
+    /// Sends a `do` request and waits for its acknowledgement; returns the
+    /// reply's fixed header and attributes, or `None` when the kernel only
+    /// acknowledged. (Generated clients turn a missing reply the spec
+    /// declares into [`Error::NoReply`].)
+    pub fn request<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+    ) -> Result<Option<Reply<R>>, Error> {
+        let id = self.family_id(R::FAMILY)?;
+        self.request_with_id(id, header, req, 0)
+    }
+
+    /// Like [`Connection::request`], with extra `nlmsg_flags`
+    /// ([`wire::flags`](crate::wire::flags): `CREATE`, `EXCL`, `REPLACE`,
+    /// `APPEND`, `ECHO`).
+    pub fn request_with_flags<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+        nl_flags: u16,
+    ) -> Result<Option<Reply<R>>, Error> {
+        let id = self.family_id(R::FAMILY)?;
+        self.request_with_id(id, header, req, nl_flags)
+    }
+
+    fn request_with_id<R: Request>(
+        &mut self,
+        family_id: u16,
+        header: &R::Header,
+        req: &R,
+        nl_flags: u16,
+    ) -> Result<Option<Reply<R>>, Error> {
+        let pending = self.ex.build(family_id, header, req, nl_flags)?;
+        self.socket.send(&self.ex.tx)?;
+        let mut reply = None;
+        let mut first_error = None;
+        loop {
+            match self.next_for(&pending)? {
+                Routed::Data { payload, .. } => {
+                    if reply.is_none() && first_error.is_none() {
+                        match decode_reply::<R>(&payload) {
+                            Ok(r) => reply = Some(r),
+                            Err(e) => first_error = Some(e),
+                        }
+                    }
+                }
+                Routed::Ack | Routed::Done(Ok(())) => break,
+                Routed::Failed(e) | Routed::Done(Err(e)) => return Err(e.into()),
+                Routed::Elsewhere => {}
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(reply),
+        }
+    }
+
+    /// Sends a `dump` request; the replies come from the returned iterator,
+    /// one per object, until the kernel's `NLMSG_DONE`.
+    pub fn dump<R: Request>(&mut self, header: &R::Header, req: &R) -> Result<Dump<'_, R>, Error> {
+        let id = self.family_id(R::FAMILY)?;
+        let pending = self.ex.build(id, header, req, 0)?;
+        self.socket.send(&self.ex.tx)?;
+        Ok(Dump {
+            conn: self,
+            pending,
+            finished: false,
+            interrupted: false,
+            _reply: PhantomData,
+        })
+    }
+
+    /// Joins a multicast group of a family, by the names of both.
+    pub fn subscribe(&mut self, family: &str, group: &str) -> Result<(), Error> {
+        let f = self.family(family)?;
+        let id = f.group(group).ok_or_else(|| Error::GroupNotFound {
+            family: family.to_owned(),
+            group: group.to_owned(),
+        })?;
+        Ok(self.socket.add_membership(id)?)
+    }
+
+    /// Leaves a multicast group of a family.
+    pub fn unsubscribe(&mut self, family: &str, group: &str) -> Result<(), Error> {
+        let f = self.family(family)?;
+        let id = f.group(group).ok_or_else(|| Error::GroupNotFound {
+            family: family.to_owned(),
+            group: group.to_owned(),
+        })?;
+        Ok(self.socket.drop_membership(id)?)
+    }
+
+    /// The next notification of any family, queued or received. An overrun
+    /// since the last call is reported first, once, as [`Error::Overrun`].
+    pub fn next_notification(&mut self) -> Result<RawNotification, Error> {
+        self.next_notification_of(None)
+    }
+
+    /// The next notification of `E`'s family, typed. Notifications of other
+    /// families stay queued for [`Connection::next_notification`].
+    pub fn next_event<E: Events>(&mut self) -> Result<E, Error> {
+        let id = self.family_id(E::FAMILY)?;
+        let n = self.next_notification_of(Some(id))?;
+        decode_event(&n)
+    }
+
+    fn next_notification_of(&mut self, family_id: Option<u16>) -> Result<RawNotification, Error> {
+        loop {
+            if std::mem::take(&mut self.ex.overrun) {
+                return Err(Error::Overrun);
+            }
+            if let Some(n) = self.ex.take_notification(family_id) {
+                return Ok(n);
+            }
+            let (hdr, start, end) = self.next_message()?;
+            let group = self.rx_group;
+            let payload = self.rx[start..end].to_vec();
+            self.ex.route(&hdr, &payload, group, None)?;
+        }
+    }
+
+    /// Reads messages until one is routed to `pending`.
+    fn next_for(&mut self, pending: &Pending) -> Result<Routed, Error> {
+        loop {
+            let (hdr, start, end) = match self.next_message() {
+                Ok(m) => m,
+                Err(Error::Overrun) => {
+                    // Lost notifications; the reply still comes. Told to the
+                    // next reader of notifications.
+                    self.ex.overrun = true;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let group = self.rx_group;
+            match self
+                .ex
+                .route(&hdr, &self.rx[start..end], group, Some(pending))?
+            {
+                Routed::Elsewhere => continue,
+                routed => return Ok(routed),
+            }
+        }
+    }
+
+    /// The next message: its header and the range of its payload in `rx`.
+    fn next_message(&mut self) -> Result<(NlMsgHdr, usize, usize), Error> {
+        loop {
+            if self.rx_pos < self.rx_len {
+                let rest = &self.rx[self.rx_pos..self.rx_len];
+                match messages(rest).next() {
+                    Some(Ok((hdr, payload))) => {
+                        let start = self.rx_pos + crate::wire::NLMSG_HDRLEN;
+                        let end = start + payload.len();
+                        self.rx_pos =
+                            (self.rx_pos + crate::wire::align(hdr.len as usize)).min(self.rx_len);
+                        return Ok((hdr, start, end));
+                    }
+                    Some(Err(e)) => {
+                        self.rx_pos = self.rx_len;
+                        return Err(Error::Protocol(format!("malformed datagram: {e}")));
+                    }
+                    None => self.rx_pos = self.rx_len,
+                }
+            }
+            match self.socket.recv_into(&mut self.rx) {
+                Ok((len, group)) => {
+                    self.rx_len = len;
+                    self.rx_group = group;
+                    self.rx_pos = 0;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// The replies of a dump, in order; see [`Connection::dump`]. Each item is a
+/// reply's fixed header and attributes, or the error that ended the dump.
+/// Dropping it early reads the rest of the dump off the socket.
+#[derive(Debug)]
+pub struct Dump<'c, R: Request> {
+    conn: &'c mut Connection,
+    pending: Pending,
+    finished: bool,
+    interrupted: bool,
+    _reply: PhantomData<fn() -> R>,
+}
+
+impl<R: Request> Iterator for Dump<'_, R> {
+    type Item = Result<Reply<R>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        let routed = match self.conn.next_for(&self.pending) {
+            Ok(r) => r,
+            Err(e) => {
+                self.finished = true;
+                return Some(Err(e));
+            }
+        };
+        match routed {
+            Routed::Data {
+                payload,
+                interrupted,
+            } => {
+                self.interrupted |= interrupted;
+                Some(decode_reply::<R>(&payload))
+            }
+            Routed::Done(Ok(())) | Routed::Ack | Routed::Elsewhere => {
+                self.finished = true;
+                self.interrupted.then_some(Err(Error::DumpInterrupted {
+                    operation: R::OPERATION,
+                }))
+            }
+            Routed::Done(Err(e)) | Routed::Failed(e) => {
+                self.finished = true;
+                Some(Err(e.into()))
+            }
+        }
+    }
+}
+
+impl<R: Request> Drop for Dump<'_, R> {
+    fn drop(&mut self) {
+        // The kernel runs one dump per socket at a time: read this one to
+        // its end so that the next request can start.
+        while !self.finished {
+            match self.conn.next_for(&self.pending) {
+                Ok(Routed::Data { .. } | Routed::Elsewhere) => {}
+                Ok(_) | Err(_) => self.finished = true,
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The sans-IO half of a connection, shared by the blocking and the async
+//! one: building requests, routing each received message to the request it
+//! answers or to the queue of notifications, and decoding replies.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::codec::{CStruct, GenlMessage};
+use crate::error::Error;
+use crate::extack::{self, Ack, KernelError, RequestShape};
+use crate::family::Family;
+use crate::request::{Events, Reply, Request, RequestKind};
+use crate::wire::{
+    GENL_HDRLEN, GenlMsgHdr, NlMsgHdr, Writer, begin_message, end_message, flags, msg_type,
+};
+
+/// A message the kernel sent on its own (a notification or an event), or
+/// one that arrived for nobody: kept, owned, until it is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawNotification {
+    /// The family id (`nlmsg_type`).
+    pub family_id: u16,
+    /// The multicast group it came on, when it came on one.
+    pub group: Option<u32>,
+    /// The genl command.
+    pub cmd: u8,
+    /// The genl version.
+    pub version: u8,
+    /// The bytes after the genl header: the fixed header, then attributes.
+    pub payload: Vec<u8>,
+}
+
+/// The request a connection waits for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pending {
+    pub seq: u32,
+    pub operation: &'static str,
+    pub header_len: usize,
+    pub policy: &'static crate::policy::SetPolicy,
+}
+
+/// What a received message means for the request waited for.
+#[derive(Debug)]
+pub(crate) enum Routed {
+    /// A reply: the bytes after the genl header, and whether the kernel
+    /// marked the dump interrupted.
+    Data { payload: Vec<u8>, interrupted: bool },
+    /// The request succeeded.
+    Ack,
+    /// The request failed.
+    Failed(KernelError),
+    /// A dump ended; with an error when the kernel reported one.
+    Done(Result<(), KernelError>),
+    /// Not for this request: queued, or dropped as stale.
+    Elsewhere,
+}
+
+/// State shared by both kinds of connection.
+#[derive(Debug)]
+pub(crate) struct Exchange {
+    seq: u32,
+    pub families: HashMap<String, Family>,
+    pub notifications: VecDeque<RawNotification>,
+    /// An overrun not yet reported to a reader of notifications.
+    pub overrun: bool,
+    /// The last request, kept to name the attributes an error points at.
+    pub tx: Vec<u8>,
+    pub validate: bool,
+}
+
+impl Exchange {
+    pub fn new() -> Self {
+        Exchange {
+            // Any start will do; a clock-derived one keeps two runs of a
+            // program from sharing numbers.
+            seq: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos() | 1)
+                .unwrap_or(1),
+            families: HashMap::new(),
+            notifications: VecDeque::new(),
+            overrun: false,
+            tx: Vec::with_capacity(4096),
+            validate: true,
+        }
+    }
+
+    fn next_seq(&mut self) -> u32 {
+        self.seq = self.seq.wrapping_add(1);
+        if self.seq == 0 {
+            // 0 is what notifications carry.
+            self.seq = 1;
+        }
+        self.seq
+    }
+
+    /// Checks `req` against its policy and writes the message into `tx`.
+    pub fn build<R: Request>(
+        &mut self,
+        family_id: u16,
+        header: &R::Header,
+        req: &R,
+        extra_flags: u16,
+    ) -> Result<Pending, Error> {
+        if self.validate {
+            req.validate().map_err(|error| Error::Policy {
+                operation: R::OPERATION,
+                error,
+            })?;
+        }
+        let seq = self.next_seq();
+        let nl_flags = flags::REQUEST
+            | extra_flags
+            | match R::KIND {
+                RequestKind::Do => flags::ACK,
+                RequestKind::Dump => flags::DUMP,
+            };
+        self.tx.clear();
+        let msg = begin_message(
+            &mut self.tx,
+            NlMsgHdr {
+                len: 0,
+                ty: family_id,
+                flags: nl_flags,
+                seq,
+                pid: 0,
+            },
+        );
+        GenlMsgHdr {
+            cmd: R::CMD,
+            version: R::VERSION,
+        }
+        .write(&mut self.tx);
+        header.write(&mut self.tx);
+        req.encode(&mut Writer::new(&mut self.tx));
+        end_message(&mut self.tx, msg);
+        Ok(Pending {
+            seq,
+            operation: R::OPERATION,
+            header_len: R::Header::SIZE,
+            policy: R::policy(),
+        })
+    }
+
+    /// Routes one received message (`hdr` and the bytes after it), which
+    /// came to multicast `group` or to this socket.
+    pub fn route(
+        &mut self,
+        hdr: &NlMsgHdr,
+        payload: &[u8],
+        group: Option<u32>,
+        pending: Option<&Pending>,
+    ) -> Result<Routed, Error> {
+        let ours = pending.filter(|p| group.is_none() && hdr.seq == p.seq);
+        let Some(p) = ours else {
+            if group.is_some() || hdr.seq == 0 {
+                self.queue(hdr, payload, group);
+            }
+            // Otherwise an answer to a request nobody waits for any more
+            // (a dump abandoned early): dropped.
+            return Ok(Routed::Elsewhere);
+        };
+        let shape = RequestShape {
+            message: &self.tx,
+            header_len: p.header_len,
+            policy: p.policy,
+        };
+        let with_op = |mut e: KernelError| {
+            e.operation = Some(p.operation);
+            e
+        };
+        let protocol = |e: crate::wire::DecodeError| {
+            Error::Protocol(format!("{}: malformed acknowledgement: {e}", p.operation))
+        };
+        match hdr.ty {
+            msg_type::ERROR => {
+                match extack::parse_error(hdr, payload, Some(shape)).map_err(protocol)? {
+                    Ack::Ok { .. } => Ok(Routed::Ack),
+                    Ack::Err(e) => Ok(Routed::Failed(with_op(*e))),
+                }
+            }
+            msg_type::DONE => Ok(Routed::Done(
+                extack::parse_done(hdr, payload, Some(shape))
+                    .map_err(protocol)?
+                    .map_err(with_op),
+            )),
+            msg_type::NOOP | msg_type::OVERRUN => Ok(Routed::Elsewhere),
+            _ => {
+                let body = payload.get(GENL_HDRLEN..).ok_or_else(|| Error::Decode {
+                    operation: p.operation,
+                    error: crate::wire::DecodeError::new(crate::wire::DecodeErrorKind::Truncated {
+                        what: "genlmsghdr",
+                        need: GENL_HDRLEN,
+                        have: payload.len(),
+                    }),
+                })?;
+                Ok(Routed::Data {
+                    payload: body.to_vec(),
+                    interrupted: hdr.flags & flags::DUMP_INTR != 0,
+                })
+            }
+        }
+    }
+
+    fn queue(&mut self, hdr: &NlMsgHdr, payload: &[u8], group: Option<u32>) {
+        if hdr.ty < msg_type::GENL_ID_CTRL {
+            return;
+        }
+        let Ok(genl) = GenlMsgHdr::parse(payload) else {
+            return;
+        };
+        self.notifications.push_back(RawNotification {
+            family_id: hdr.ty,
+            group,
+            cmd: genl.cmd,
+            version: genl.version,
+            payload: payload[GENL_HDRLEN..].to_vec(),
+        });
+    }
+
+    /// Takes the first queued notification of `family_id` (any family for `None`).
+    pub fn take_notification(&mut self, family_id: Option<u16>) -> Option<RawNotification> {
+        let at = self
+            .notifications
+            .iter()
+            .position(|n| family_id.is_none_or(|id| n.family_id == id))?;
+        self.notifications.remove(at)
+    }
+}
+
+/// Decodes a reply's payload (after the genl header) as `R`'s header and reply.
+pub(crate) fn decode_reply<R: Request>(payload: &[u8]) -> Result<Reply<R>, Error> {
+    let decode = |error| Error::Decode {
+        operation: R::OPERATION,
+        error,
+    };
+    let header = R::Header::read(payload).map_err(decode)?;
+    let attrs = payload.get(R::Header::SIZE..).unwrap_or(&[]);
+    let reply = R::Reply::decode(attrs).map_err(decode)?;
+    Ok((header, reply))
+}
+
+/// Decodes a notification as one of a family's events.
+pub(crate) fn decode_event<E: Events>(n: &RawNotification) -> Result<E, Error> {
+    E::decode_event(n.cmd, &n.payload).map_err(|error| Error::Decode {
+        operation: E::FAMILY,
+        error,
+    })
+}

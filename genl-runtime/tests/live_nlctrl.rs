@@ -1,0 +1,122 @@
+//! The nlctrl bindings against the running kernel: no rights needed, so
+//! these always run where there is a Linux kernel.
+
+use genl_runtime::nlctrl::{
+    GetfamilyDoRequest, GetfamilyDumpRequest, GetpolicyDumpRequest, OpFlags,
+};
+use genl_runtime::{Connection, Error};
+
+fn conn() -> Connection {
+    Connection::new().expect("a NETLINK_GENERIC socket")
+}
+
+#[test]
+fn get_one_family_by_name() {
+    let mut c = conn();
+    let req = GetfamilyDoRequest {
+        family_name: Some("nlctrl".into()),
+        ..Default::default()
+    };
+    let ((), reply) = c.request(&(), &req).unwrap().expect("a reply");
+    assert_eq!(reply.family_id, Some(0x10));
+    assert_eq!(reply.family_name.as_deref(), Some("nlctrl"));
+    assert!(
+        reply.ops.iter().any(
+            |op| op.id == Some(3) && op.flags.unwrap_or_default().contains(OpFlags::CMD_CAP_DO)
+        )
+    );
+    assert!(
+        reply
+            .mcast_groups
+            .iter()
+            .any(|g| g.name.as_deref() == Some("notify"))
+    );
+}
+
+#[test]
+fn dump_lists_the_built_in_families() {
+    let mut c = conn();
+    let names: Vec<String> = c
+        .dump(&(), &GetfamilyDumpRequest::default())
+        .unwrap()
+        .map(|r| r.unwrap().1.family_name.unwrap_or_default())
+        .collect();
+    for want in ["nlctrl", "ethtool", "netdev"] {
+        assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+    }
+    // The connection is free again: a second request works.
+    assert_eq!(c.family("netdev").unwrap().name, "netdev");
+}
+
+#[test]
+fn families_resolve_once_and_are_cached() {
+    let mut c = conn();
+    let netdev = c.family("netdev").unwrap().clone();
+    assert!(netdev.id >= 0x10);
+    assert!(netdev.group("mgmt").is_some(), "{netdev:?}");
+    assert_eq!(c.family("netdev").unwrap(), &netdev);
+}
+
+#[test]
+fn policy_dump_of_a_family() {
+    let mut c = conn();
+    let req = GetpolicyDumpRequest {
+        family_name: Some("netdev".into()),
+        ..Default::default()
+    };
+    let mut entries = 0;
+    for reply in c.dump(&(), &req).unwrap() {
+        let ((), reply) = reply.unwrap();
+        entries += reply.policy.map_or(0, |p| p.0.len());
+    }
+    assert!(entries > 0, "the kernel reported no policy for netdev");
+}
+
+#[test]
+fn a_missing_family_is_named() {
+    let mut c = conn();
+    let err = c.family("no-such-family").unwrap_err();
+    assert!(matches!(&err, Error::FamilyNotFound { family } if family == "no-such-family"));
+    assert!(
+        err.to_string().contains("`no-such-family` not found"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_policy_violation_is_refused_before_sending() {
+    let mut c = conn();
+    let req = GetfamilyDoRequest {
+        family_name: Some("a-name-longer-than-fifteen".into()),
+        ..Default::default()
+    };
+    let err = c.request(&(), &req).unwrap_err();
+    let Error::Policy { operation, error } = &err else {
+        panic!("a policy error, not {err}");
+    };
+    assert_eq!(*operation, "getfamily");
+    assert_eq!(error.path_string(), ".family-name");
+    // With checks off, the kernel is asked and refuses by itself.
+    c.set_validation(false);
+    let err = c.request(&(), &req).unwrap_err();
+    assert!(err.errno().is_some(), "{err}");
+}
+
+#[test]
+fn a_kernel_error_carries_errno_and_extack() {
+    let mut c = conn();
+    let req = GetfamilyDoRequest {
+        family_name: Some("absent".into()),
+        ..Default::default()
+    };
+    let err = c.request(&(), &req).unwrap_err();
+    assert_eq!(err.errno(), Some(libc_enoent()));
+    let k = err.kernel().unwrap();
+    assert_eq!(k.operation, Some("getfamily"));
+}
+
+fn libc_enoent() -> i32 {
+    std::io::Error::from(std::io::ErrorKind::NotFound)
+        .raw_os_error()
+        .unwrap_or(2)
+}
