@@ -16,8 +16,7 @@ fn gen_prints_the_module_that_the_snapshot_holds() {
         .success()
         .stderr_eq("");
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    let snapshot =
-        std::fs::read_to_string(root().join("genl-runtime/src/nlctrl.rs")).unwrap();
+    let snapshot = std::fs::read_to_string(root().join("genl-runtime/src/nlctrl.rs")).unwrap();
     assert_eq!(stdout, snapshot);
 }
 

@@ -13,11 +13,15 @@
 //! families resolved through the generated [`nlctrl`] bindings, and kernel
 //! errors with their extended ACK turned into attribute names
 //! ([`KernelError`]). The socket module is the only code with `unsafe`.
+//! With the `tokio` feature, [`AsyncConnection`] does the same on tokio's
+//! reactor.
 #![deny(unsafe_code)]
 
 // Generated code names this crate `::genl_runtime`, also inside it (nlctrl).
 extern crate self as genl_runtime;
 
+#[cfg(feature = "tokio")]
+mod asynchronous;
 pub mod codec;
 mod connection;
 #[doc(hidden)]
@@ -32,12 +36,15 @@ mod include;
 /// the project's `specs/nlctrl.yaml` (`genl gen specs/nlctrl.yaml -o
 /// genl-runtime/src/nlctrl.rs`; a test fails when they differ): how
 /// families, their operations, multicast groups and policies are looked up.
+#[rustfmt::skip] // formatted by the generator
 pub mod nlctrl;
 pub mod policy;
 mod request;
 mod socket;
 pub mod wire;
 
+#[cfg(feature = "tokio")]
+pub use asynchronous::{AsyncConnection, AsyncDump};
 pub use codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, TypeValue, UnknownAttr};
 pub use connection::{Connection, Dump};
 pub use error::Error;

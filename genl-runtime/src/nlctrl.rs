@@ -112,7 +112,9 @@ pub struct CtrlAttrs {
     /// Policy entries, keyed first by policy index and then by attribute
     /// number within that policy.
     #[genl(id = 8, nest_type_value)]
-    pub policy: Option<::genl_runtime::TypeValue<::genl_runtime::TypeValue<PolicyAttrs>>>,
+    pub policy: Option<
+        ::genl_runtime::TypeValue<::genl_runtime::TypeValue<PolicyAttrs>>,
+    >,
     /// For each command, which policy index its do and dump requests use.
     #[genl(id = 9, nest_type_value)]
     pub op_policy: Option<::genl_runtime::TypeValue<OpPolicyAttrs>>,
@@ -351,7 +353,9 @@ pub struct GetpolicyDumpReply {
     /// Policy entries, keyed first by policy index and then by attribute
     /// number within that policy.
     #[genl(id = 8, nest_type_value)]
-    pub policy: Option<::genl_runtime::TypeValue<::genl_runtime::TypeValue<PolicyAttrs>>>,
+    pub policy: Option<
+        ::genl_runtime::TypeValue<::genl_runtime::TypeValue<PolicyAttrs>>,
+    >,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -462,4 +466,138 @@ pub mod notifications {
 pub mod mcgrp {
     /// The multicast group `notify`.
     pub const NOTIFY: &str = "notify";
+}
+/** A client of the `nlctrl` family: one method per operation and kind,
+ each checking its request against the spec's policy before sending.*/
+#[derive(Debug)]
+pub struct Client {
+    conn: ::genl_runtime::Connection,
+}
+impl Client {
+    /// Opens a connection; the family is resolved on first use.
+    pub fn connect() -> Result<Self, ::genl_runtime::Error> {
+        Ok(Self::with_connection(::genl_runtime::Connection::new()?))
+    }
+    /// A client over an existing connection.
+    pub fn with_connection(conn: ::genl_runtime::Connection) -> Self {
+        Self { conn }
+    }
+    /// The connection, for what the methods do not cover.
+    pub fn connection(&mut self) -> &mut ::genl_runtime::Connection {
+        &mut self.conn
+    }
+    /// Gives the connection back.
+    pub fn into_connection(self) -> ::genl_runtime::Connection {
+        self.conn
+    }
+    /// Sends a `getfamily` request.
+    ///
+    /// Look up one family by id or by name, or list every registered family.
+    pub fn getfamily(
+        &mut self,
+        request: &GetfamilyDoRequest,
+    ) -> Result<GetfamilyDoReply, ::genl_runtime::Error> {
+        match self.conn.request(&(), request)? {
+            Some(((), reply)) => Ok(reply),
+            None => {
+                Err(::genl_runtime::Error::NoReply {
+                    operation: "getfamily",
+                })
+            }
+        }
+    }
+    /// Dumps `getfamily`: one item per reply, until the kernel's last.
+    ///
+    /// Look up one family by id or by name, or list every registered family.
+    pub fn getfamily_dump(
+        &mut self,
+        request: &GetfamilyDumpRequest,
+    ) -> Result<
+        impl Iterator<Item = Result<GetfamilyDumpReply, ::genl_runtime::Error>> + '_,
+        ::genl_runtime::Error,
+    > {
+        Ok(self.conn.dump(&(), request)?.map(|r| r.map(|((), reply)| reply)))
+    }
+    /// Dumps `getpolicy`: one item per reply, until the kernel's last.
+    ///
+    /// Dump the attribute policies of one family, named by id or by name,
+    /// optionally only those used by a single command.
+    pub fn getpolicy_dump(
+        &mut self,
+        request: &GetpolicyDumpRequest,
+    ) -> Result<
+        impl Iterator<Item = Result<GetpolicyDumpReply, ::genl_runtime::Error>> + '_,
+        ::genl_runtime::Error,
+    > {
+        Ok(self.conn.dump(&(), request)?.map(|r| r.map(|((), reply)| reply)))
+    }
+    /// Joins a multicast group of the family by name (see [`mcgrp`]);
+    /// its messages then come from [`Self::next_event`].
+    pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
+        self.conn.subscribe(FAMILY_NAME, group)
+    }
+    /// Waits for the next notification or event of the family,
+    /// typed; those that arrived during requests come first.
+    pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
+        self.conn.next_event()
+    }
+}
+/// The notifications and events of the family, by command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// `newfamily` (command 1).
+    ///
+    /// Sent to the notify group when a family is registered.
+    Newfamily(NewfamilyNotification),
+    /// `delfamily` (command 2).
+    ///
+    /// Sent to the notify group when a family is unregistered.
+    Delfamily(DelfamilyNotification),
+    /// `newmcast-grp` (command 7).
+    ///
+    /// Sent to the notify group when a family gains a multicast group.
+    NewmcastGrp(NewmcastGrpEvent),
+    /// `delmcast-grp` (command 8).
+    ///
+    /// Sent to the notify group when a family loses a multicast group.
+    DelmcastGrp(DelmcastGrpEvent),
+    /// A command this spec does not list as a notification or event.
+    Unknown {
+        /// The command.
+        cmd: u8,
+        /// What follows the genl header.
+        payload: Vec<u8>,
+    },
+}
+impl ::genl_runtime::Events for Event {
+    const FAMILY: &'static str = FAMILY_NAME;
+    fn decode_event(
+        cmd: u8,
+        payload: &[u8],
+    ) -> Result<Self, ::genl_runtime::wire::DecodeError> {
+        match cmd {
+            1 => {
+                <NewfamilyNotification as ::genl_runtime::GenlMessage>::decode(payload)
+                    .map(Self::Newfamily)
+            }
+            2 => {
+                <DelfamilyNotification as ::genl_runtime::GenlMessage>::decode(payload)
+                    .map(Self::Delfamily)
+            }
+            7 => {
+                <NewmcastGrpEvent as ::genl_runtime::GenlMessage>::decode(payload)
+                    .map(Self::NewmcastGrp)
+            }
+            8 => {
+                <DelmcastGrpEvent as ::genl_runtime::GenlMessage>::decode(payload)
+                    .map(Self::DelmcastGrp)
+            }
+            _ => {
+                Ok(Self::Unknown {
+                    cmd,
+                    payload: payload.to_vec(),
+                })
+            }
+        }
+    }
 }

@@ -109,6 +109,13 @@ impl Builder {
         self
     }
 
+    /// Also generates an `AsyncClient` per family (needs genl-runtime's
+    /// `tokio` feature); see [`Options::with_async_client`].
+    pub fn async_client(mut self, on: bool) -> Self {
+        self.options = self.options.with_async_client(on);
+        self
+    }
+
     /// Writes to `dir` instead of `OUT_DIR`.
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.out_dir = Some(dir.as_ref().to_owned());

@@ -134,6 +134,17 @@ impl Socket {
     }
 }
 
+/// Registers a non-blocking socket with tokio's reactor.
+#[cfg(feature = "tokio")]
+#[allow(unsafe_code)]
+pub(crate) fn register(socket: Socket) -> io::Result<tokio::io::unix::AsyncFd<Socket>> {
+    // SAFETY: a Socket owns its descriptor (an OwnedFd inside RawSocket) for
+    // its whole life and `as_raw_fd` always returns that descriptor; the
+    // AsyncFd takes ownership of the Socket, so the descriptor stays open
+    // and the same until the AsyncFd is dropped.
+    unsafe { tokio::io::unix::AsyncFd::register(socket) }.map_err(|e| e.into_parts().1)
+}
+
 impl AsFd for Socket {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.raw.as_fd()

@@ -172,7 +172,9 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
             let mut scope = Scope::new();
             let consts = e.entries.iter().map(|x| {
                 let c = ident(&scope.claim(names::rust_const(&x.name), &x.name).ident);
-                let doc = docs_or(x.doc.as_deref(), || format!("`{}` ({:#x}).", x.name, x.value));
+                let doc = docs_or(x.doc.as_deref(), || {
+                    format!("`{}` ({:#x}).", x.name, x.value)
+                });
                 let value = Literal::u64_unsuffixed(x.value);
                 quote! { #doc const #c = #value; }
             });
@@ -324,7 +326,7 @@ fn summary(doc: &str) -> String {
 }
 
 /// A title line, then the op's own doc text.
-fn op_docs(title: &str, doc: &str) -> TokenStream {
+pub(super) fn op_docs(title: &str, doc: &str) -> TokenStream {
     let title = format!(" {title}");
     let rest = docs(Some(doc));
     quote! { #[doc = #title] #[doc = ""] #rest }

@@ -4,6 +4,7 @@
 //! and policy check. The output is one self-contained module body, built as
 //! tokens and formatted with prettyplease.
 
+mod client;
 mod items;
 mod types;
 
@@ -24,6 +25,8 @@ pub struct Options {
     /// Derive `arbitrary::Arbitrary` behind the `arbitrary` feature; see
     /// [`Options::with_arbitrary`].
     pub arbitrary: bool,
+    /// Also generate an `AsyncClient`; see [`Options::with_async_client`].
+    pub async_client: bool,
 }
 
 /// An attribute typed with a set generated elsewhere (in the spirit of
@@ -74,6 +77,15 @@ impl Options {
     /// bounded beyond what the input to `arbitrary` gives.
     pub fn with_arbitrary(mut self, on: bool) -> Self {
         self.arbitrary = on;
+        self
+    }
+
+    /// With `true`, each generic netlink family also gets an `AsyncClient`
+    /// beside its `Client`: the same methods, `async`, over
+    /// `genl_runtime::AsyncConnection`. The crate that includes the code
+    /// then needs genl-runtime's `tokio` feature. Off by default.
+    pub fn with_async_client(mut self, on: bool) -> Self {
+        self.async_client = on;
         self
     }
 }
@@ -158,10 +170,12 @@ pub fn generate_tokens_with(family: &Family, options: &Options) -> TokenStream {
         .map(|id| items::attr_set(family, options, &prelude, id))
         .collect();
     let ops = items::operations(family, options, &prelude);
+    let client = client::client(family, options.async_client);
     quote! {
         #header
         #(#defs)*
         #(#sets)*
         #ops
+        #client
     }
 }

@@ -1,0 +1,374 @@
+//! The async connection, on tokio's reactor: the socket is non-blocking and
+//! registered with [`tokio::io::unix::AsyncFd`], so waiting for the kernel
+//! is readiness-based, with no helper thread.
+
+use std::io;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use tokio::io::unix::AsyncFd;
+
+use crate::error::Error;
+use crate::exchange::{Exchange, Pending, RawNotification, Routed, decode_event, decode_reply};
+use crate::family::Family;
+use crate::nlctrl;
+use crate::request::{Events, Reply, Request};
+use crate::socket::Socket;
+use crate::wire::{NLMSG_HDRLEN, NlMsgHdr, align, messages, msg_type};
+
+/// The async counterpart of [`Connection`](crate::Connection): the same
+/// requests, dumps (as a [`Stream`](futures_core::Stream)) and
+/// notifications, awaited. Needs a tokio runtime with I/O enabled.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), genl_runtime::Error> {
+/// use genl_runtime::{AsyncConnection, nlctrl};
+///
+/// let mut conn = AsyncConnection::new()?;
+/// let mut dump = conn.dump(&(), &nlctrl::GetfamilyDumpRequest::default()).await?;
+/// while let Some(family) = dump.next().await {
+///     println!("{:?}", family?.1.family_name);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct AsyncConnection {
+    fd: AsyncFd<Socket>,
+    rx: Vec<u8>,
+    rx_len: usize,
+    rx_pos: usize,
+    rx_group: Option<u32>,
+    ex: Exchange,
+    /// A dump dropped before its end, read off before the next request.
+    abandoned: Option<Pending>,
+}
+
+impl AsyncConnection {
+    /// Opens a connection on a new non-blocking socket.
+    pub fn new() -> Result<AsyncConnection, Error> {
+        Ok(AsyncConnection {
+            fd: crate::socket::register(Socket::new_nonblocking()?)?,
+            rx: Vec::new(),
+            rx_len: 0,
+            rx_pos: 0,
+            rx_group: None,
+            ex: Exchange::new(),
+            abandoned: None,
+        })
+    }
+
+    /// The socket.
+    pub fn socket(&self) -> &Socket {
+        self.fd.get_ref()
+    }
+
+    /// Turns client-side policy checks off (`false`) or back on; see
+    /// [`Connection::set_validation`](crate::Connection::set_validation).
+    pub fn set_validation(&mut self, on: bool) {
+        self.ex.validate = on;
+    }
+
+    /// Looks a family up by name through nlctrl (once; then from the cache).
+    pub async fn family(&mut self, name: &str) -> Result<&Family, Error> {
+        if !self.ex.families.contains_key(name) {
+            let req = nlctrl::GetfamilyDoRequest {
+                family_name: Some(name.to_owned()),
+                ..Default::default()
+            };
+            let reply = match self
+                .request_with_id(msg_type::GENL_ID_CTRL, &(), &req, 0)
+                .await
+            {
+                Ok(Some(((), reply))) => reply,
+                Ok(None) => {
+                    return Err(Error::NoReply {
+                        operation: "getfamily",
+                    });
+                }
+                Err(Error::Kernel(e)) if e.errno == libc::ENOENT => {
+                    return Err(Error::FamilyNotFound {
+                        family: name.to_owned(),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
+            let family = Family::from_reply(&reply).ok_or_else(|| {
+                Error::Protocol(format!("nlctrl described `{name}` without its id"))
+            })?;
+            self.ex.families.insert(name.to_owned(), family);
+        }
+        Ok(&self.ex.families[name])
+    }
+
+    async fn family_id(&mut self, name: &str) -> Result<u16, Error> {
+        if name == nlctrl::FAMILY_NAME {
+            return Ok(msg_type::GENL_ID_CTRL);
+        }
+        self.family(name).await.map(|f| f.id)
+    }
+
+    /// Sends a `do` request and waits for its acknowledgement; see
+    /// [`Connection::request`](crate::Connection::request).
+    pub async fn request<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+    ) -> Result<Option<Reply<R>>, Error> {
+        let id = self.family_id(R::FAMILY).await?;
+        self.request_with_id(id, header, req, 0).await
+    }
+
+    /// Like [`AsyncConnection::request`], with extra `nlmsg_flags`.
+    pub async fn request_with_flags<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+        nl_flags: u16,
+    ) -> Result<Option<Reply<R>>, Error> {
+        let id = self.family_id(R::FAMILY).await?;
+        self.request_with_id(id, header, req, nl_flags).await
+    }
+
+    async fn request_with_id<R: Request>(
+        &mut self,
+        family_id: u16,
+        header: &R::Header,
+        req: &R,
+        nl_flags: u16,
+    ) -> Result<Option<Reply<R>>, Error> {
+        self.finish_abandoned().await;
+        let pending = self.ex.build(family_id, header, req, nl_flags)?;
+        self.send().await?;
+        let mut reply = None;
+        let mut first_error = None;
+        loop {
+            match std::future::poll_fn(|cx| self.poll_next_for(cx, &pending)).await? {
+                Routed::Data { payload, .. } => {
+                    if reply.is_none() && first_error.is_none() {
+                        match decode_reply::<R>(&payload) {
+                            Ok(r) => reply = Some(r),
+                            Err(e) => first_error = Some(e),
+                        }
+                    }
+                }
+                Routed::Ack | Routed::Done(Ok(())) => break,
+                Routed::Failed(e) | Routed::Done(Err(e)) => return Err(e.into()),
+                Routed::Elsewhere => {}
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(reply),
+        }
+    }
+
+    /// Sends a `dump` request; the replies come from the returned stream.
+    pub async fn dump<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+    ) -> Result<AsyncDump<'_, R>, Error> {
+        let id = self.family_id(R::FAMILY).await?;
+        self.finish_abandoned().await;
+        let pending = self.ex.build(id, header, req, 0)?;
+        self.send().await?;
+        Ok(AsyncDump {
+            conn: self,
+            pending,
+            finished: false,
+            interrupted: false,
+            _reply: PhantomData,
+        })
+    }
+
+    /// Joins a multicast group of a family, by the names of both.
+    pub async fn subscribe(&mut self, family: &str, group: &str) -> Result<(), Error> {
+        let f = self.family(family).await?;
+        let id = f.group(group).ok_or_else(|| Error::GroupNotFound {
+            family: family.to_owned(),
+            group: group.to_owned(),
+        })?;
+        Ok(self.fd.get_ref().add_membership(id)?)
+    }
+
+    /// The next notification of any family; an overrun since the last call
+    /// is reported first, once.
+    pub async fn next_notification(&mut self) -> Result<RawNotification, Error> {
+        self.next_notification_of(None).await
+    }
+
+    /// The next notification of `E`'s family, typed.
+    pub async fn next_event<E: Events>(&mut self) -> Result<E, Error> {
+        let id = self.family_id(E::FAMILY).await?;
+        let n = self.next_notification_of(Some(id)).await?;
+        decode_event(&n)
+    }
+
+    async fn next_notification_of(
+        &mut self,
+        family_id: Option<u16>,
+    ) -> Result<RawNotification, Error> {
+        loop {
+            if std::mem::take(&mut self.ex.overrun) {
+                return Err(Error::Overrun);
+            }
+            if let Some(n) = self.ex.take_notification(family_id) {
+                return Ok(n);
+            }
+            let (hdr, start, end) = std::future::poll_fn(|cx| self.poll_next_message(cx)).await?;
+            let group = self.rx_group;
+            let payload = self.rx[start..end].to_vec();
+            self.ex.route(&hdr, &payload, group, None)?;
+        }
+    }
+
+    async fn send(&mut self) -> Result<(), Error> {
+        loop {
+            let mut guard = self.fd.writable().await?;
+            match guard.try_io(|fd| fd.get_ref().send(&self.ex.tx)) {
+                Ok(result) => return Ok(result?),
+                Err(_would_block) => continue,
+            }
+        }
+    }
+
+    async fn finish_abandoned(&mut self) {
+        if let Some(p) = self.abandoned.take() {
+            while let Ok(Routed::Data { .. } | Routed::Elsewhere) =
+                std::future::poll_fn(|cx| self.poll_next_for(cx, &p)).await
+            {}
+        }
+    }
+
+    fn poll_next_for(
+        &mut self,
+        cx: &mut Context<'_>,
+        pending: &Pending,
+    ) -> Poll<Result<Routed, Error>> {
+        loop {
+            let (hdr, start, end) = match ready!(self.poll_next_message(cx)) {
+                Ok(m) => m,
+                Err(Error::Overrun) => {
+                    self.ex.overrun = true;
+                    continue;
+                }
+                Err(e) => return Poll::Ready(Err(e)),
+            };
+            let group = self.rx_group;
+            match self
+                .ex
+                .route(&hdr, &self.rx[start..end], group, Some(pending))
+            {
+                Ok(Routed::Elsewhere) => continue,
+                other => return Poll::Ready(other),
+            }
+        }
+    }
+
+    fn poll_next_message(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(NlMsgHdr, usize, usize), Error>> {
+        loop {
+            if self.rx_pos < self.rx_len {
+                let rest = &self.rx[self.rx_pos..self.rx_len];
+                match messages(rest).next() {
+                    Some(Ok((hdr, payload))) => {
+                        let start = self.rx_pos + NLMSG_HDRLEN;
+                        let end = start + payload.len();
+                        self.rx_pos = (self.rx_pos + align(hdr.len as usize)).min(self.rx_len);
+                        return Poll::Ready(Ok((hdr, start, end)));
+                    }
+                    Some(Err(e)) => {
+                        self.rx_pos = self.rx_len;
+                        return Poll::Ready(Err(Error::Protocol(format!(
+                            "malformed datagram: {e}"
+                        ))));
+                    }
+                    None => self.rx_pos = self.rx_len,
+                }
+            }
+            let mut guard = ready!(self.fd.poll_read_ready(cx))?;
+            let rx = &mut self.rx;
+            match guard.try_io(|fd| fd.get_ref().recv_into(rx)) {
+                Ok(Ok((len, group))) => {
+                    self.rx_len = len;
+                    self.rx_group = group;
+                    self.rx_pos = 0;
+                }
+                Ok(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(Err(e)) => return Poll::Ready(Err(e.into())),
+                Err(_would_block) => {}
+            }
+        }
+    }
+}
+
+/// The replies of a dump, in order, as a stream; see
+/// [`AsyncConnection::dump`]. Dropping it early leaves the rest of the dump
+/// to be read off before the connection's next request.
+#[derive(Debug)]
+pub struct AsyncDump<'c, R: Request> {
+    conn: &'c mut AsyncConnection,
+    pending: Pending,
+    finished: bool,
+    interrupted: bool,
+    _reply: PhantomData<fn() -> R>,
+}
+
+impl<R: Request> AsyncDump<'_, R> {
+    /// The next reply; `None` after the last.
+    pub async fn next(&mut self) -> Option<Result<Reply<R>, Error>> {
+        std::future::poll_fn(|cx| self.poll_reply(cx)).await
+    }
+
+    fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Reply<R>, Error>>> {
+        if self.finished {
+            return Poll::Ready(None);
+        }
+        let routed = match ready!(self.conn.poll_next_for(cx, &self.pending)) {
+            Ok(r) => r,
+            Err(e) => {
+                self.finished = true;
+                return Poll::Ready(Some(Err(e)));
+            }
+        };
+        Poll::Ready(match routed {
+            Routed::Data {
+                payload,
+                interrupted,
+            } => {
+                self.interrupted |= interrupted;
+                Some(decode_reply::<R>(&payload))
+            }
+            Routed::Done(Ok(())) | Routed::Ack | Routed::Elsewhere => {
+                self.finished = true;
+                self.interrupted.then_some(Err(Error::DumpInterrupted {
+                    operation: R::OPERATION,
+                }))
+            }
+            Routed::Done(Err(e)) | Routed::Failed(e) => {
+                self.finished = true;
+                Some(Err(e.into()))
+            }
+        })
+    }
+}
+
+impl<R: Request> futures_core::Stream for AsyncDump<'_, R> {
+    type Item = Result<Reply<R>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_reply(cx)
+    }
+}
+
+impl<R: Request> Drop for AsyncDump<'_, R> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.conn.abandoned = Some(self.pending);
+        }
+    }
+}
