@@ -120,3 +120,40 @@ fn libc_enoent() -> i32 {
         .raw_os_error()
         .unwrap_or(2)
 }
+
+#[cfg(feature = "tokio")]
+mod asynchronous {
+    use genl_runtime::nlctrl::{GetfamilyDoRequest, GetfamilyDumpRequest};
+    use genl_runtime::{AsyncConnection, Error};
+
+    #[tokio::test]
+    async fn the_async_connection_gets_and_dumps() {
+        let mut c = AsyncConnection::new().unwrap();
+        let req = GetfamilyDoRequest {
+            family_name: Some("netdev".into()),
+            ..Default::default()
+        };
+        let ((), reply) = c.request(&(), &req).await.unwrap().unwrap();
+        assert_eq!(reply.family_name.as_deref(), Some("netdev"));
+
+        let mut names = Vec::new();
+        {
+            let mut dump = c.dump(&(), &GetfamilyDumpRequest::default()).await.unwrap();
+            while let Some(r) = dump.next().await {
+                names.push(r.unwrap().1.family_name.unwrap_or_default());
+            }
+        }
+        assert!(names.iter().any(|n| n == "nlctrl"), "{names:?}");
+
+        // A dump dropped half-way is finished before the next request.
+        {
+            let mut dump = c.dump(&(), &GetfamilyDumpRequest::default()).await.unwrap();
+            dump.next().await.unwrap().unwrap();
+        }
+        assert!(matches!(
+            c.family("no-such-family").await.unwrap_err(),
+            Error::FamilyNotFound { .. }
+        ));
+        assert_eq!(c.family("ethtool").await.unwrap().name, "ethtool");
+    }
+}

@@ -30,6 +30,7 @@ fn main() {
     let project = genl_spec::Builder::new()
         .specs(specs(&workspace.join("specs")))
         .arbitrary(true)
+        .async_client(true)
         .out_dir(&out_dir);
     let mut modules = vec![(
         "project",
@@ -61,6 +62,7 @@ fn main() {
             let corpus = genl_spec::Builder::new()
                 .specs(specs(&dir))
                 .arbitrary(true)
+                .async_client(true)
                 .out_dir(&corpus_out);
             modules.push((
                 "corpus",
