@@ -39,6 +39,14 @@ enum Command {
         /// Write here instead of stdout (only when the contents change).
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Also implement serde's traits (JSON as the kernel's YNL CLI writes
+        /// it), behind the including crate's `serde` feature.
+        #[arg(long)]
+        serde: bool,
+        /// Generate this attribute set as an ordered list (an enum with a
+        /// variant per attribute, nested as `Option<Vec<_>>`); repeatable.
+        #[arg(long, value_name = "SET")]
+        ordered: Vec<String>,
     },
 }
 
@@ -94,7 +102,11 @@ fn check(specs: &[PathBuf], quiet: bool) -> ExitCode {
     }
 }
 
-fn gen_module(spec: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
+fn gen_module(
+    spec: &std::path::Path,
+    output: Option<&std::path::Path>,
+    options: genl_spec::codegen::Options,
+) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     let spec = match Spec::load(spec) {
         Ok(s) => s,
@@ -104,7 +116,20 @@ fn gen_module(spec: &std::path::Path, output: Option<&std::path::Path>) -> ExitC
         }
     };
     print(&mut stderr, spec.warnings(), spec.source(), false);
-    let code = genl_spec::codegen::generate(&spec, &genl_spec::codegen::Options::default());
+    let family = spec.family();
+    if let Some(set) = options
+        .ordered_sets
+        .iter()
+        .find(|s| family.set_by_name(s).is_none())
+    {
+        let _ = writeln!(
+            stderr,
+            "error: --ordered {set}: family `{}` has no attribute set `{set}`",
+            family.name
+        );
+        return ExitCode::FAILURE;
+    }
+    let code = genl_spec::codegen::generate(&spec, &options);
     let result = match output {
         Some(path) => genl_spec::write_if_changed(path, &code)
             .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
@@ -126,6 +151,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { specs, quiet } => check(&specs, quiet),
-        Command::Gen { spec, output } => gen_module(&spec, output.as_deref()),
+        Command::Gen {
+            spec,
+            output,
+            serde,
+            ordered,
+        } => gen_module(
+            &spec,
+            output.as_deref(),
+            ordered.into_iter().fold(
+                genl_spec::codegen::Options::default().with_serde(serde),
+                genl_spec::codegen::Options::with_ordered_set,
+            ),
+        ),
     }
 }

@@ -74,3 +74,23 @@ error: could not load `genl-spec/tests/spec-fail/unknown-key.yaml` due to 1 erro
 ",
         );
 }
+
+#[test]
+fn gen_ordered_makes_a_set_an_ordered_list() {
+    let out = Command::new(cargo_bin!("genl"))
+        .current_dir(root())
+        .args(["gen", "specs/nlctrl.yaml", "--ordered", "op-attrs"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("#[derive(Clone, Debug, PartialEq, Eq, ::genl_runtime::GenlAttr)]\n#[genl(set = \"op-attrs\")]\npub enum Op {"), "{stdout}");
+    assert!(stdout.contains("pub ops: Vec<Vec<Op>>,"), "{stdout}");
+
+    Command::new(cargo_bin!("genl"))
+        .current_dir(root())
+        .args(["gen", "specs/nlctrl.yaml", "--ordered", "nope"])
+        .assert()
+        .failure()
+        .stdout_eq("")
+        .stderr_eq("error: --ordered nope: family `nlctrl` has no attribute set `nope`\n");
+}

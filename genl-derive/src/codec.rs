@@ -50,6 +50,9 @@ pub(crate) enum Codec {
     IndexedInts { int: Int, be: bool },
     /// `bitfield32`.
     Bitfield32,
+    /// `sub_message, selector = field`: a `GenlSubMessage`, decoded in the
+    /// format its selector names.
+    SubMessage,
 }
 
 /// The name of a wire type as written in `#[genl(...)]`.
@@ -96,6 +99,11 @@ impl Codec {
             "`multi_attr`",
             "attributes that can repeat",
         );
+        not_for(
+            f.selector.is_some() && t != AttrType::SubMessage,
+            "`selector`",
+            "`sub_message`",
+        );
         let c = &f.checks;
         not_for(
             c.unterminated_ok && t != AttrType::String,
@@ -118,6 +126,14 @@ impl Codec {
             "a length check (`min_len`, `max_len`, `exact_len`)",
             "`string` and `binary`",
         );
+        if f.multi_attr && t == AttrType::SubMessage {
+            errors.error_at(
+                at,
+                "a repeated `sub_message` is not supported: keep its payloads as \
+                 `binary, multi_attr`",
+            );
+            ok = false;
+        }
         let repr = if f.flags {
             Repr::Flags
         } else if f.enum_ {
@@ -183,7 +199,16 @@ impl Codec {
                 }
             },
             AttrType::Bitfield32 => Some(Codec::Bitfield32),
-            AttrType::Pad | AttrType::Unused | AttrType::SubMessage => {
+            AttrType::SubMessage if f.selector.is_none() => {
+                errors.error_at(
+                    at,
+                    "a `sub_message` attribute needs `selector = field`: the field of this \
+                     struct whose value picks the format",
+                );
+                None
+            }
+            AttrType::SubMessage => Some(Codec::SubMessage),
+            AttrType::Pad | AttrType::Unused => {
                 errors.error_at(
                     at,
                     format!(
@@ -228,13 +253,44 @@ impl Codec {
             Codec::TypeValue => Expect::Other("a `::genl_runtime::TypeValue<T>`"),
             Codec::IndexedInts { int, be } => Expect::Exactly(int.name(be)),
             Codec::Bitfield32 => Expect::Exactly("Bitfield32".into()),
+            Codec::SubMessage => Expect::Other(
+                "a type that implements `GenlSubMessage` (`#[derive(GenlSubMessage)]`)",
+            ),
         }
     }
 
     /// Whether the value holds attribute sets: its errors get a path inside,
     /// and decoding it needs the nesting depth.
     pub fn nests(self) -> bool {
-        matches!(self, Codec::Nest | Codec::TypeValue | Codec::IndexedNests)
+        matches!(
+            self,
+            Codec::Nest | Codec::TypeValue | Codec::IndexedNests | Codec::SubMessage
+        )
+    }
+
+    /// The `::genl_runtime::SelectorValue` of the value `s` (`&E`) of a
+    /// selector; `None` for a wire type that cannot select (only strings and
+    /// integers can, and an integer's field must hold its number or an enum).
+    pub fn selector_value(self, s: &TokenStream, span: Span) -> Option<TokenStream> {
+        let sv = quote_spanned!(span=> ::genl_runtime::SelectorValue);
+        let to_u64 = quote_spanned!(span=> ::genl_runtime::encoding::enumeration::ToU64::to_u64);
+        Some(match self {
+            Codec::String { .. } => {
+                quote_spanned!(span=> #sv::Str(::std::string::String::as_str(#s)))
+            }
+            Codec::Int {
+                repr: Repr::Plain, ..
+            }
+            | Codec::Sint => quote_spanned!(span=> #sv::Int(#to_u64(*#s))),
+            Codec::Uint { repr: Repr::Plain } => quote_spanned!(span=> #sv::Int(*#s)),
+            Codec::Int {
+                repr: Repr::Enum, ..
+            }
+            | Codec::Uint { repr: Repr::Enum } => {
+                quote_spanned!(span=> #sv::Int(::genl_runtime::GenlEnum::value(*#s)))
+            }
+            _ => return None,
+        })
     }
 
     /// The policy kind, given the element type `elem`.
@@ -264,6 +320,7 @@ impl Codec {
                 quote_spanned!(span=> #k::IndexedArray)
             }
             Codec::Bitfield32 => quote_spanned!(span=> #k::Bitfield32),
+            Codec::SubMessage => quote_spanned!(span=> #k::SubMessage),
         }
     }
 
@@ -318,6 +375,9 @@ impl Codec {
                 quote_spanned!(span=> #enc::indexed_array::encode_scalars::<#wire>(#id, #v, #w))
             }
             Codec::Bitfield32 => quote_spanned!(span=> #enc::bitfield32::encode(#id, #v, #w)),
+            Codec::SubMessage => {
+                quote_spanned!(span=> #enc::sub_message::encode::<#elem>(#id, #v, #w))
+            }
         }
     }
 
@@ -366,11 +426,13 @@ impl Codec {
                 quote_spanned!(span=> #enc::indexed_array::len_scalars::<#wire>(#v))
             }
             Codec::Bitfield32 => quote_spanned!(span=> #enc::bitfield32::len(#v)),
+            Codec::SubMessage => quote_spanned!(span=> #enc::sub_message::len::<#elem>(#v)),
         }
     }
 
     /// Reads the value of the attribute `__genl_attr`: an expression of type
-    /// `Result<_, DecodeError>`.
+    /// `Result<_, DecodeError>`. A sub-message reads its selector's value
+    /// from `__genl_selector`, which the caller binds.
     pub fn decode(self, elem: &syn::Type, span: Span) -> TokenStream {
         let enc = quote_spanned!(span=> ::genl_runtime::encoding);
         let a = quote_spanned!(span=> &__genl_attr);
@@ -430,6 +492,9 @@ impl Codec {
                 quote_spanned!(span=> #enc::indexed_array::decode_scalars::<#wire>(#a))
             }
             Codec::Bitfield32 => quote_spanned!(span=> #enc::bitfield32::decode(#a)),
+            Codec::SubMessage => quote_spanned! {span=>
+                #enc::sub_message::decode::<#elem>(__genl_selector, #a, #depth)
+            },
         }
     }
 
@@ -480,6 +545,9 @@ impl Codec {
             }
             Codec::Nest | Codec::TypeValue | Codec::IndexedNests => {
                 Some(quote_spanned!(span=> ::genl_runtime::GenlMessage::validate(#v)))
+            }
+            Codec::SubMessage => {
+                Some(quote_spanned!(span=> ::genl_runtime::GenlSubMessage::validate(#v)))
             }
             Codec::Bitfield32 => checks.flags_mask.is_some().then(|| {
                 quote_spanned! {span=>

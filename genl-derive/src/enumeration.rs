@@ -1,7 +1,7 @@
 //! `#[derive(GenlEnum)]`: an enum of a spec, with a variant that keeps the
 //! values the spec does not list.
 
-use genl_spec::vocab::{Errors, VariantAttr};
+use genl_spec::vocab::{Errors, VariantAttr, variant_spec_name};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -38,11 +38,11 @@ pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
         }
     };
 
-    let mut known: Vec<(&syn::Ident, u64)> = Vec::new();
+    let mut known: Vec<(&syn::Ident, u64, String)> = Vec::new();
     let mut unknown: Option<(&syn::Ident, &syn::Field)> = None;
     for v in &variants {
         match VariantAttr::parse(v, &mut errors) {
-            Some(VariantAttr::Value(value)) => {
+            Some(VariantAttr::Value { value, name }) => {
                 if !matches!(v.fields, syn::Fields::Unit) {
                     errors.error_at(
                         &v.fields,
@@ -52,13 +52,23 @@ pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
                         ),
                     );
                 }
-                if let Some((other, _)) = known.iter().find(|(_, x)| *x == value) {
+                if let Some((other, _, _)) = known.iter().find(|(_, x, _)| *x == value) {
                     errors.error_at(
                         &v.ident,
                         format!("value {value} is already the value of `{other}`"),
                     );
                 }
-                known.push((&v.ident, value));
+                let name = name.unwrap_or_else(|| variant_spec_name(&v.ident.to_string()));
+                if let Some((other, _, _)) = known.iter().find(|(_, _, n)| *n == name) {
+                    errors.error_at(
+                        &v.ident,
+                        format!(
+                            "the name `{name}` is already the name of `{other}`; give one of \
+                             them `name = \"...\"`"
+                        ),
+                    );
+                }
+                known.push((&v.ident, value, name));
             }
             Some(VariantAttr::Unknown) => {
                 let field = match &v.fields {
@@ -126,12 +136,13 @@ fn is_marked_unknown(v: &syn::Variant) -> bool {
 
 fn generate(
     ident: &syn::Ident,
-    known: &[(&syn::Ident, u64)],
+    known: &[(&syn::Ident, u64, String)],
     unknown: &syn::Ident,
     field: &syn::Field,
 ) -> TokenStream {
-    let names: Vec<_> = known.iter().map(|(n, _)| *n).collect();
-    let values: Vec<_> = known.iter().map(|(_, v)| *v).collect();
+    let names: Vec<_> = known.iter().map(|(n, _, _)| *n).collect();
+    let values: Vec<_> = known.iter().map(|(_, v, _)| *v).collect();
+    let spec_names: Vec<_> = known.iter().map(|(_, _, s)| s.as_str()).collect();
     let ty = &field.ty;
     let from_unknown = quote_spanned!(ty.span()=> {
         let __genl_v: #ty = __genl_value;
@@ -155,6 +166,20 @@ fn generate(
                 match self {
                     #(Self::#names => #values,)*
                     Self::#unknown(__genl_v) => #to_unknown,
+                }
+            }
+
+            fn name(self) -> ::core::option::Option<&'static str> {
+                match self {
+                    #(Self::#names => ::core::option::Option::Some(#spec_names),)*
+                    Self::#unknown(_) => ::core::option::Option::None,
+                }
+            }
+
+            fn from_name(__genl_name: &str) -> ::core::option::Option<Self> {
+                match __genl_name {
+                    #(#spec_names => ::core::option::Option::Some(Self::#names),)*
+                    _ => ::core::option::Option::None,
                 }
             }
         }

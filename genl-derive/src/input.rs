@@ -41,7 +41,8 @@ pub(crate) fn named_fields<'a>(
                     if derive == "GenlEnum" {
                         ""
                     } else {
-                        "; an enum of a spec derives `GenlEnum`"
+                        "; an enum of a spec derives `GenlEnum`, an ordered set's enum \
+                         `GenlAttr`, a sub-message's `GenlSubMessage`"
                     }
                 ),
             );

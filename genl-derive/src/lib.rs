@@ -80,7 +80,10 @@ mod cstruct;
 mod enumeration;
 mod input;
 mod message;
+mod ordered;
+mod sub_message;
 mod types;
+mod view;
 
 /// Implements `genl_runtime::GenlMessage` for a struct of attributes.
 ///
@@ -106,8 +109,10 @@ mod types;
 /// `sub_type` a `Vec` of that integer (`be` on a plain `binary` changes
 /// nothing); `nest` a `GenlMessage` type;
 /// `nest_type_value` a `genl_runtime::TypeValue<T>`; `bitfield32` a
-/// `genl_runtime::Bitfield32`. `pad`, `unused` and `sub_message` are not
-/// supported.
+/// `genl_runtime::Bitfield32`; `sub_message, selector = field` a
+/// `GenlSubMessage` (`Option<E>` or `Option<Box<E>>`), whose format the
+/// value of the selector field names (a single `string` or integer
+/// attribute of the same struct). `pad` and `unused` are not supported.
 ///
 /// Decoding is one pass over the attributes: a repeated single attribute
 /// keeps the last value, as the kernel does; attributes of unknown types go
@@ -115,11 +120,15 @@ mod types;
 /// attributes to the failing one. `validate` runs the checks of the
 /// annotation (`min`, `max`, `flags_mask`, `min_len`, `max_len`,
 /// `exact_len`; strings must have no NUL inside) on every value present,
-/// nests included.
+/// nests included. A sub-message is read after the loop, once its selector
+/// is known, and `validate` also checks that its format is the one its
+/// selector names.
 #[proc_macro_derive(GenlMessage, attributes(genl))]
 pub fn derive_genl_message(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    message::expand(&input).into()
+    let mut out = message::expand(&input);
+    out.extend(view::expand(&input));
+    out.into()
 }
 
 /// Implements `genl_runtime::CStruct` for a fixed C struct, laid out member
@@ -135,6 +144,103 @@ pub fn derive_genl_message(input: proc_macro::TokenStream) -> proc_macro::TokenS
 pub fn derive_genl_struct(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     cstruct::expand(&input).into()
+}
+
+/// Implements `genl_runtime::GenlAttr` for the enum of an ordered attribute
+/// set: one variant per attribute, so that a `Vec` of the enum (a
+/// `GenlMessage`) keeps the order of the attributes across their types.
+///
+/// The enum may carry `#[genl(set = "spec-name")]` (by default its name).
+/// Each variant takes the options of a `GenlMessage` field but
+/// `multi_attr` (every attribute is an element of its own) and holds the
+/// value in one unnamed field: `#[genl(id = 1, u32)] Output(u32)`, a
+/// `GenlMessage` for a `nest` (or `Box` of one), a `Vec` for an
+/// `indexed_array`; a `flag` is a unit variant. The spec name of a variant
+/// is its identifier in kebab case unless `name = "..."` says otherwise.
+/// One variant may be `#[genl(unknown)] Unknown(genl_runtime::UnknownAttr)`,
+/// which keeps attributes of other types (they are skipped without it).
+/// Sub-messages are not supported: their selector would be another element.
+///
+/// ```
+/// use genl_runtime::{GenlAttr, GenlMessage};
+///
+/// #[derive(Clone, Debug, PartialEq, GenlAttr)]
+/// #[genl(set = "action-attrs")]
+/// enum Action {
+///     #[genl(id = 1, u32)]
+///     Output(u32),
+///     #[genl(id = 5, flag)]
+///     PopVlan,
+///     #[genl(id = 20, nest)]
+///     Clone(Vec<Action>),
+///     #[genl(unknown)]
+///     Unknown(genl_runtime::UnknownAttr),
+/// }
+///
+/// let actions = vec![Action::Output(1), Action::PopVlan, Action::Output(2)];
+/// let bytes = actions.to_bytes();
+/// assert_eq!(Vec::<Action>::decode(&bytes).unwrap(), actions);
+/// ```
+#[proc_macro_derive(GenlAttr, attributes(genl))]
+pub fn derive_genl_attr(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    ordered::expand(&input).into()
+}
+
+/// Implements `genl_runtime::GenlSubMessage` for the enum of a
+/// sub-message's formats.
+///
+/// Each variant is a format, `#[genl(value = "bridge")]` (or an integer,
+/// for an integer selector), with `fixed_header` when its first field is
+/// the format's fixed header (a `CStruct`); its last field is the format's
+/// attribute set (a `GenlMessage`), and a format with neither is a unit
+/// variant. Exactly one variant is `#[genl(unknown)] Unknown(Vec<u8>)`: the
+/// payload of a format the enum does not list, or of any format when the
+/// selector is absent. The struct holding the sub-message names its
+/// selector: `#[genl(id = 2, sub_message, selector = kind)]`.
+///
+/// ```
+/// use genl_runtime::{GenlMessage, GenlSubMessage};
+///
+/// #[derive(Clone, Debug, Default, PartialEq, GenlMessage)]
+/// struct BridgeAttrs {
+///     #[genl(id = 1, u16)]
+///     port: Option<u16>,
+/// }
+///
+/// #[derive(Clone, Debug, PartialEq, GenlSubMessage)]
+/// enum Data {
+///     #[genl(value = "bridge")]
+///     Bridge(BridgeAttrs),
+///     #[genl(value = "dummy")]
+///     Dummy,
+///     #[genl(unknown)]
+///     Unknown(Vec<u8>),
+/// }
+///
+/// #[derive(Clone, Debug, Default, PartialEq, GenlMessage)]
+/// struct Link {
+///     #[genl(id = 1, string)]
+///     kind: Option<String>,
+///     #[genl(id = 2, sub_message, selector = kind)]
+///     data: Option<Data>,
+/// }
+///
+/// let link = Link {
+///     kind: Some("bridge".into()),
+///     data: Some(Data::Bridge(BridgeAttrs { port: Some(7) })),
+/// };
+/// assert_eq!(Link::decode(&link.to_bytes()).unwrap(), link);
+/// let wrong = Link { kind: Some("dummy".into()), ..link };
+/// assert_eq!(
+///     wrong.validate().unwrap_err().to_string(),
+///     r#".data: the format is for kind "bridge", but kind is "dummy""#
+/// );
+/// ```
+#[proc_macro_derive(GenlSubMessage, attributes(genl))]
+pub fn derive_genl_sub_message(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    sub_message::expand(&input).into()
 }
 
 /// Implements `genl_runtime::GenlEnum` for an enum of a spec.

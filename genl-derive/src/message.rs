@@ -42,6 +42,12 @@ struct AttrField<'a> {
     shape: Shape,
     codec: Codec,
     checks: Checks,
+    /// A sub-message's selector: the field named by `selector = ..`, then
+    /// its position in the struct's attribute fields.
+    selector: Option<String>,
+    selector_index: Option<usize>,
+    /// The field's `#[genl(...)]`, where errors about its options point.
+    at: TokenStream,
     /// Where type errors of the generated code point: the field's type.
     span: Span,
 }
@@ -107,6 +113,8 @@ pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
         }
     }
 
+    resolve_selectors(&mut attrs, &mut errors);
+
     let ident = &input.ident;
     match errors.finish() {
         Ok(()) => generate(ident, &set, &attrs, unknown.as_ref()),
@@ -130,6 +138,7 @@ fn attr_field<'a>(
     let shape = shape(&f, &field.ty, errors);
     let (shape, elem) = shape?;
     let codec = codec?;
+    let selector = f.selector.clone();
     if let Some(wrong) = codec.expect().mismatch(elem) {
         let be = if codec_is_be(codec) {
             "big-endian "
@@ -151,8 +160,46 @@ fn attr_field<'a>(
         shape,
         codec,
         checks: f.checks,
+        selector,
+        selector_index: None,
+        at,
         span: field.ty.span(),
     })
+}
+
+/// Finds the field of each sub-message's selector; it must be a single
+/// string or integer attribute of the same struct.
+fn resolve_selectors(attrs: &mut [AttrField<'_>], errors: &mut Errors) {
+    for i in 0..attrs.len() {
+        let Some(sel) = attrs[i].selector.clone() else {
+            continue;
+        };
+        let found = attrs.iter().position(|a| *a.member == sel);
+        let Some(j) = found else {
+            errors.error_at(
+                &attrs[i].at,
+                format!("`selector = {sel}`: this struct has no attribute field `{sel}`"),
+            );
+            continue;
+        };
+        let s = &attrs[j];
+        let selects = s.shape == Shape::Single
+            && s.codec
+                .selector_value(&quote!(__genl_s), Span::call_site())
+                .is_some();
+        if !selects {
+            errors.error_at(
+                &attrs[i].at,
+                format!(
+                    "`selector = {sel}`: a selector is a single `string` or integer \
+                     attribute (an `Option`, holding the number or an `enum_`), not the \
+                     field `{sel}`"
+                ),
+            );
+            continue;
+        }
+        attrs[i].selector_index = Some(j);
+    }
 }
 
 /// Whether the values are written big-endian (`Be<_>`).
@@ -222,11 +269,16 @@ fn shape<'a>(
         return None;
     };
     match types::box_of(inner) {
-        Some(elem) if f.ty == AttrType::Nest => Some((Shape::Boxed, elem)),
+        Some(elem) if matches!(f.ty, AttrType::Nest | AttrType::SubMessage) => {
+            Some((Shape::Boxed, elem))
+        }
         Some(_) => {
             errors.error_at(
                 ty,
-                format!("`Box` is for recursive `nest` attributes, not for a `{t}` attribute"),
+                format!(
+                    "`Box` is for recursive `nest` and `sub_message` attributes, not for a \
+                     `{t}` attribute"
+                ),
             );
             None
         }
@@ -254,7 +306,10 @@ fn generate(
     let validate = attrs
         .iter()
         .zip(&policy_consts)
-        .map(|(a, p)| validate(a, p));
+        .map(|(a, p)| match a.selector_index {
+            Some(j) => sub_message_validate(a, &attrs[j]),
+            None => validate(a, p),
+        });
 
     let decl = attrs.iter().zip(&locals).map(|(a, local)| {
         let ty = a.ty;
@@ -263,7 +318,35 @@ fn generate(
     let arms = attrs
         .iter()
         .zip(&locals)
-        .map(|(a, local)| decode_arm(a, local));
+        .enumerate()
+        .map(|(i, (a, local))| match a.selector_index {
+            Some(_) => {
+                let (id, raw) = (a.id, format_ident!("__genl_raw{}", i));
+                quote_spanned!(a.span=> #id => { #raw = ::core::option::Option::Some(__genl_attr); })
+            }
+            None => decode_arm(a, local),
+        });
+    // Sub-messages are read after the loop, once their selectors are.
+    let raw_decl = attrs
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.selector_index.is_some())
+        .map(|(i, a)| {
+            let raw = format_ident!("__genl_raw{}", i);
+            quote_spanned! {a.span=>
+                let mut #raw: ::core::option::Option<::genl_runtime::wire::Attr<'_>> =
+                    ::core::option::Option::None;
+            }
+        });
+    let deferred = attrs.iter().enumerate().filter_map(|(i, a)| {
+        let s = &attrs[a.selector_index?];
+        let (raw, local, sel_local) = (
+            format_ident!("__genl_raw{}", i),
+            &locals[i],
+            &locals[a.selector_index?],
+        );
+        Some(sub_message_decode(a, s, &raw, local, sel_local))
+    });
     let members = attrs.iter().map(|a| a.member);
     let uses_depth = attrs.iter().any(|a| a.codec.nests());
     let depth_unused = (!uses_depth).then(|| quote!(let _ = __genl_depth;));
@@ -332,6 +415,7 @@ fn generate(
                     #depth_unused
                     #(#decl)*
                     #unknown_decl
+                    #(#raw_decl)*
                     for __genl_attr in ::genl_runtime::wire::attrs(__genl_buf) {
                         let __genl_attr = __genl_attr?;
                         match __genl_attr.ty {
@@ -339,6 +423,7 @@ fn generate(
                             #unknown_arm
                         }
                     }
+                    #(#deferred)*
                     ::core::result::Result::Ok(Self {
                         #(#members: #locals,)*
                         #unknown_member
@@ -356,10 +441,21 @@ fn generate(
 
 /// The `AttrPolicy` constant of a field.
 fn policy(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
-    let ap = quote!(::genl_runtime::policy::AttrPolicy);
-    let (name, id) = (&a.name, a.id);
     let kind = a.codec.kind(a.elem, a.span);
-    let c = &a.checks;
+    policy_const(p, &a.name, a.id, kind, &a.checks, a.span)
+}
+
+/// `const #p: AttrPolicy = ...;` for the attribute `name` (number `id`),
+/// of policy kind `kind`, with `checks`.
+pub(crate) fn policy_const(
+    p: &syn::Ident,
+    name: &str,
+    id: u16,
+    kind: TokenStream,
+    c: &Checks,
+    span: Span,
+) -> TokenStream {
+    let ap = quote!(::genl_runtime::policy::AttrPolicy);
     let some = |v: Option<TokenStream>, field: &str| {
         v.map(|v| {
             let field = syn::Ident::new(field, Span::call_site());
@@ -379,7 +475,7 @@ fn policy(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
     .into_iter()
     .flatten()
     .collect();
-    let new = quote_spanned!(a.span=> #ap::new(#name, #id, #kind));
+    let new = quote_spanned!(span=> #ap::new(#name, #id, #kind));
     if checks.is_empty() {
         quote!(const #p: #ap = #new;)
     } else {
@@ -466,6 +562,62 @@ fn decode_arm(a: &AttrField<'_>, local: &syn::Ident) -> TokenStream {
         },
     };
     quote_spanned!(a.span=> #id => { #store })
+}
+
+/// Reads a sub-message from its attribute, kept in `raw` by the loop, in
+/// the format its selector `s` (read into `sel_local`) names.
+fn sub_message_decode(
+    a: &AttrField<'_>,
+    s: &AttrField<'_>,
+    raw: &syn::Ident,
+    local: &syn::Ident,
+    sel_local: &syn::Ident,
+) -> TokenStream {
+    let name = &a.name;
+    let value = a.codec.decode(a.elem, a.span);
+    let sel = s
+        .codec
+        .selector_value(&quote_spanned!(s.span=> __genl_s), s.span)
+        .unwrap_or_default();
+    let in_attr = quote_spanned!(a.span=> .map_err(|__genl_e| __genl_e.in_attr(#name))?);
+    let store = match a.shape {
+        Shape::Boxed => quote_spanned!(a.span=> ::std::boxed::Box::new(#value #in_attr)),
+        _ => quote_spanned!(a.span=> #value #in_attr),
+    };
+    quote_spanned! {a.span=>
+        if let ::core::option::Option::Some(__genl_attr) = #raw {
+            let __genl_selector = #sel_local.as_ref().map(|__genl_s| #sel);
+            #local = ::core::option::Option::Some(#store);
+        }
+    }
+}
+
+/// Checks a sub-message: its format is the one its selector `s` names,
+/// and its attributes pass their policies.
+fn sub_message_validate(a: &AttrField<'_>, s: &AttrField<'_>) -> TokenStream {
+    let (m, name, elem) = (a.member, &a.name, a.elem);
+    let (sel_member, sel_name) = (s.member, &s.name);
+    let sel = s
+        .codec
+        .selector_value(&quote_spanned!(s.span=> __genl_s), s.span)
+        .unwrap_or_default();
+    let value = match a.shape {
+        Shape::Boxed => quote_spanned!(a.span=> self.#m.as_deref()),
+        _ => quote_spanned!(a.span=> self.#m.as_ref()),
+    };
+    quote_spanned! {a.span=>
+        if let ::core::option::Option::Some(__genl_v) = #value {
+            let __genl_v: &#elem = __genl_v;
+            ::genl_runtime::encoding::sub_message::check_selector(
+                __genl_v,
+                #name,
+                #sel_name,
+                self.#sel_member.as_ref().map(|__genl_s| #sel),
+            )?;
+            ::genl_runtime::GenlSubMessage::validate(__genl_v)
+                .map_err(|__genl_e| __genl_e.in_attr(#name))?;
+        }
+    }
 }
 
 /// Checks a field against its policy entry `p`.

@@ -1,7 +1,8 @@
 //! The traits that generated and derived types implement.
 
 use crate::policy::{PolicyError, SetPolicy};
-use crate::wire::{DecodeError, Writer};
+use crate::wire::{Attr, DecodeError, PathSegment, Writer, attrs};
+use std::fmt;
 
 /// A set of attributes: one attribute set of a spec, or the part of one that
 /// an operation's request or reply uses. Implemented by `#[derive(GenlMessage)]`.
@@ -35,6 +36,124 @@ pub trait GenlMessage: Sized {
     }
 }
 
+/// One attribute of an ordered attribute set: an enum with one variant per
+/// attribute, so that a `Vec` of them keeps the order of the wire across
+/// attribute types (OVS actions: `output(1), push_vlan(..), output(2)`).
+/// Implemented by `#[derive(GenlAttr)]`.
+///
+/// `Vec<T>` is then a [`GenlMessage`]: the attributes of a nest, one per
+/// element, in order. An empty `Vec` is an empty nest, which is not the same
+/// as an absent one (`None` in an `Option<Vec<T>>`).
+pub trait GenlAttr: Sized {
+    /// The checks of every attribute of the set, by spec name and number.
+    fn policy() -> &'static SetPolicy;
+
+    /// Appends the attribute, header included, to `w`.
+    fn encode(&self, w: &mut Writer<'_>);
+
+    /// The number of bytes [`Self::encode`] writes, padding included.
+    fn encoded_len(&self) -> usize;
+
+    /// Reads one attribute of a set at nesting depth `depth`; `Ok(None)` for
+    /// an attribute the type does not know and has no variant to keep.
+    fn decode_attr(attr: &Attr<'_>, depth: usize) -> Result<Option<Self>, DecodeError>;
+
+    /// Checks the attribute against its policy, nests included.
+    fn validate(&self) -> Result<(), PolicyError>;
+}
+
+/// The attributes of an ordered set, in order. Decode and policy errors
+/// name the element by its position: `.actions[2].userspace.pid` (for
+/// decode errors, the position of the attribute in the nest).
+impl<T: GenlAttr> GenlMessage for Vec<T> {
+    fn policy() -> &'static SetPolicy {
+        T::policy()
+    }
+
+    fn encode(&self, w: &mut Writer<'_>) {
+        for v in self {
+            v.encode(w);
+        }
+    }
+
+    fn encoded_len(&self) -> usize {
+        self.iter().map(T::encoded_len).sum()
+    }
+
+    fn decode_at(buf: &[u8], depth: usize) -> Result<Self, DecodeError> {
+        let mut out = Vec::new();
+        for (i, a) in attrs(buf).enumerate() {
+            let value = a
+                .and_then(|a| T::decode_attr(&a, depth))
+                .map_err(|e| e.within(PathSegment::Index(i)))?;
+            out.extend(value);
+        }
+        Ok(out)
+    }
+
+    fn validate(&self) -> Result<(), PolicyError> {
+        self.iter()
+            .enumerate()
+            .try_for_each(|(i, v)| v.validate().map_err(|e| e.within(PathSegment::Index(i))))
+    }
+}
+
+/// The value of a sub-message's selector: a string (`kind = "bridge"`) or
+/// an integer (an enum's value, zero-extended).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SelectorValue<'a> {
+    /// The value of a `string` selector.
+    Str(&'a str),
+    /// The value of an integer selector, as its bits.
+    Int(u64),
+}
+
+impl fmt::Display for SelectorValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SelectorValue::Str(s) => write!(f, "{s:?}"),
+            SelectorValue::Int(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// The formats of a sub-message: an attribute whose payload is laid out as
+/// the value of a sibling attribute, its selector, says (rtnetlink's
+/// `IFLA_INFO_DATA` by `IFLA_INFO_KIND`). An enum with one variant per
+/// format and one that keeps the payload of an unlisted format as bytes.
+/// Implemented by `#[derive(GenlSubMessage)]`.
+///
+/// A format with an attribute set is written as a nest (`NLA_F_NESTED`);
+/// its fixed header, if any, comes first and the attributes follow at the
+/// header's size rounded up to 4 bytes (the headers of kernel formats are
+/// multiples of 4).
+pub trait GenlSubMessage: Sized {
+    /// The selector value this value's format is for; `None` for the
+    /// payload of an unlisted format.
+    fn selector(&self) -> Option<SelectorValue<'static>>;
+
+    /// Whether `selector` names one of the formats.
+    fn has_format(selector: SelectorValue<'_>) -> bool;
+
+    /// Appends the attribute of type `ty`, header included, to `w`.
+    fn encode(&self, ty: u16, w: &mut Writer<'_>);
+
+    /// The number of bytes [`Self::encode`] writes, padding included.
+    fn encoded_len(&self) -> usize;
+
+    /// Reads an attribute's payload in the format `selector` names (the
+    /// unlisted variant when it names none or is absent); `depth` is the
+    /// nesting depth of the attributes inside the payload.
+    fn decode_payload(
+        selector: Option<SelectorValue<'_>>,
+        payload: &[u8],
+        depth: usize,
+    ) -> Result<Self, DecodeError>;
+
+    /// Checks the format's attributes against their policies.
+    fn validate(&self) -> Result<(), PolicyError>;
+}
+
 /// How deep [`GenlMessage::decode_at`] follows nests before it reports
 /// [`DecodeErrorKind::TooDeep`](crate::wire::DecodeErrorKind::TooDeep). The
 /// kernel nests OVS actions (`clone`, `sample`) up to 16 levels.
@@ -61,6 +180,19 @@ pub trait GenlEnum: Copy + Sized {
 
     /// The value of a variant.
     fn value(self) -> u64;
+
+    /// The spec name of a listed variant (`nul-string`); `None` for the
+    /// unknown variant. The derive names a variant by `#[genl(name = "...")]`,
+    /// or by its identifier in kebab case.
+    fn name(self) -> Option<&'static str> {
+        None
+    }
+
+    /// The variant of a spec name, if the enum lists it.
+    fn from_name(name: &str) -> Option<Self> {
+        let _ = name;
+        None
+    }
 }
 
 /// An attribute a type does not know, kept as it came so that it can be

@@ -401,6 +401,129 @@ pub mod bitfield32 {
     }
 }
 
+/// `sub-message`: a payload in the format that its selector, a sibling
+/// attribute, names. The struct holding it decodes the selector first.
+pub mod sub_message {
+    use super::*;
+    use crate::codec::{GenlSubMessage, SelectorValue};
+    use crate::policy::{PolicyError, Violation};
+
+    /// Writes the attribute.
+    pub fn encode<T: GenlSubMessage>(ty: u16, value: &T, w: &mut Writer<'_>) {
+        value.encode(ty, w);
+    }
+
+    /// Its size.
+    pub fn len<T: GenlSubMessage>(value: &T) -> usize {
+        value.encoded_len()
+    }
+
+    /// Reads the payload in the format `selector` names, at `depth` (the
+    /// depth of the set holding the attribute).
+    pub fn decode<T: GenlSubMessage>(
+        selector: Option<SelectorValue<'_>>,
+        attr: &Attr<'_>,
+        depth: usize,
+    ) -> Result<T, DecodeError> {
+        if depth >= MAX_DEPTH {
+            return Err(too_deep());
+        }
+        T::decode_payload(selector, attr.payload, depth + 1)
+    }
+
+    /// Checks that `value`'s format is the one the selector (spec name
+    /// `selector_name`, value `selector`) names, as decoding would pick it:
+    /// a listed format needs its own value, the unlisted one any value that
+    /// has no format (or none). The error's path is the attribute `attr`.
+    pub fn check_selector<T: GenlSubMessage>(
+        value: &T,
+        attr: &'static str,
+        selector_name: &'static str,
+        selector: Option<SelectorValue<'_>>,
+    ) -> Result<(), PolicyError> {
+        let format = value.selector();
+        let ok = match (format, selector) {
+            (Some(f), Some(s)) => f == s,
+            (Some(_), None) => false,
+            (None, Some(s)) => !T::has_format(s),
+            (None, None) => true,
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(PolicyError::new(
+            attr,
+            Violation::SelectorMismatch {
+                selector: selector_name,
+                format: format.map(|f| f.to_string()),
+                found: selector.map(|s| s.to_string()),
+            },
+        ))
+    }
+
+    /// Writes a format without a fixed header or attributes: an empty attribute.
+    pub fn encode_empty(ty: u16, w: &mut Writer<'_>) {
+        w.bytes(ty, &[]);
+    }
+
+    /// Size of an empty format.
+    pub fn len_empty() -> usize {
+        attr_len(0)
+    }
+
+    /// Writes a format of a fixed header and attributes: a nest holding the
+    /// header, padded to 4 bytes, then the attributes.
+    pub fn encode_header_attrs<H: CStruct, M: GenlMessage>(
+        ty: u16,
+        header: &H,
+        attrs: &M,
+        w: &mut Writer<'_>,
+    ) {
+        let token = w.begin_nest(ty);
+        let mut bytes = Vec::with_capacity(H::SIZE);
+        header.write(&mut bytes);
+        w.raw(&bytes);
+        attrs.encode(w);
+        w.end_nest(token);
+    }
+
+    /// Size of a format of a fixed header and attributes.
+    pub fn len_header_attrs<H: CStruct, M: GenlMessage>(attrs: &M) -> usize {
+        attr_len(align(H::SIZE) + attrs.encoded_len())
+    }
+
+    /// Reads a format that is a fixed header alone: the payload is exactly
+    /// the header.
+    pub fn decode_header<H: CStruct>(payload: &[u8]) -> Result<H, DecodeError> {
+        if payload.len() != H::SIZE {
+            return Err(DecodeError::new(DecodeErrorKind::Invalid(format!(
+                "the fixed header is {} bytes, found {}",
+                H::SIZE,
+                payload.len()
+            ))));
+        }
+        H::read(payload)
+    }
+
+    /// Reads a format of a fixed header and the attributes after it, at
+    /// `depth` (the depth of those attributes).
+    pub fn decode_header_attrs<H: CStruct, M: GenlMessage>(
+        payload: &[u8],
+        depth: usize,
+    ) -> Result<(H, M), DecodeError> {
+        if payload.len() < H::SIZE {
+            return Err(DecodeError::new(DecodeErrorKind::Truncated {
+                what: "fixed header",
+                need: H::SIZE,
+                have: payload.len(),
+            }));
+        }
+        let header = H::read(payload)?;
+        let rest = payload.get(align(H::SIZE)..).unwrap_or(&[]);
+        Ok((header, M::decode_at(rest, depth)?))
+    }
+}
+
 /// Attributes a type does not know, kept as they came.
 pub mod unknown {
     use super::*;

@@ -21,14 +21,14 @@ pub enum Error {
         /// The operation of the request.
         operation: &'static str,
         /// Which attribute broke which rule.
-        error: PolicyError,
+        error: Box<PolicyError>,
     },
     /// A reply could not be decoded.
     Decode {
         /// The operation of the request, or the notification's.
         operation: &'static str,
         /// Where and why.
-        error: DecodeError,
+        error: Box<DecodeError>,
     },
     /// The kernel marked the dump inconsistent (`NLM_F_DUMP_INTR`): the
     /// objects changed while it ran. The replies read so far were delivered;
@@ -114,8 +114,8 @@ impl std::error::Error for Error {
         match self {
             Error::Io(e) => Some(e),
             Error::Kernel(e) => Some(&**e),
-            Error::Policy { error, .. } => Some(error),
-            Error::Decode { error, .. } => Some(error),
+            Error::Policy { error, .. } => Some(&**error),
+            Error::Decode { error, .. } => Some(&**error),
             _ => None,
         }
     }

@@ -104,7 +104,7 @@ impl Exchange {
         if self.validate {
             req.validate().map_err(|error| Error::Policy {
                 operation: R::OPERATION,
-                error,
+                error: Box::new(error),
             })?;
         }
         let seq = self.next_seq();
@@ -187,11 +187,13 @@ impl Exchange {
             _ => {
                 let body = payload.get(GENL_HDRLEN..).ok_or_else(|| Error::Decode {
                     operation: p.operation,
-                    error: crate::wire::DecodeError::new(crate::wire::DecodeErrorKind::Truncated {
-                        what: "genlmsghdr",
-                        need: GENL_HDRLEN,
-                        have: payload.len(),
-                    }),
+                    error: Box::new(crate::wire::DecodeError::new(
+                        crate::wire::DecodeErrorKind::Truncated {
+                            what: "genlmsghdr",
+                            need: GENL_HDRLEN,
+                            have: payload.len(),
+                        },
+                    )),
                 })?;
                 Ok(Routed::Data {
                     payload: body.to_vec(),
@@ -231,7 +233,7 @@ impl Exchange {
 pub(crate) fn decode_reply<R: Request>(payload: &[u8]) -> Result<Reply<R>, Error> {
     let decode = |error| Error::Decode {
         operation: R::OPERATION,
-        error,
+        error: Box::new(error),
     };
     let header = R::Header::read(payload).map_err(decode)?;
     let attrs = payload.get(R::Header::SIZE..).unwrap_or(&[]);
@@ -243,6 +245,6 @@ pub(crate) fn decode_reply<R: Request>(payload: &[u8]) -> Result<Reply<R>, Error
 pub(crate) fn decode_event<E: Events>(n: &RawNotification) -> Result<E, Error> {
     E::decode_event(n.cmd, &n.payload).map_err(|error| Error::Decode {
         operation: E::FAMILY,
-        error,
+        error: Box::new(error),
     })
 }

@@ -41,11 +41,15 @@ pub mod nlctrl;
 pub mod policy;
 mod request;
 mod socket;
+pub mod view;
 pub mod wire;
 
 #[cfg(feature = "tokio")]
 pub use asynchronous::{AsyncConnection, AsyncDump};
-pub use codec::{Bitfield32, CStruct, GenlEnum, GenlMessage, MAX_DEPTH, TypeValue, UnknownAttr};
+pub use codec::{
+    Bitfield32, CStruct, GenlAttr, GenlEnum, GenlMessage, GenlSubMessage, MAX_DEPTH, SelectorValue,
+    TypeValue, UnknownAttr,
+};
 pub use connection::{Connection, Dump};
 pub use error::Error;
 pub use exchange::RawNotification;
@@ -62,6 +66,16 @@ pub use genl_derive::GenlMessage;
 /// `#[genl(...)]` (from `genl-derive`).
 pub use genl_derive::GenlStruct;
 
+/// Derives the [`GenlAttr`](trait@GenlAttr) trait for an enum of the
+/// attributes of an ordered set, annotated with `#[genl(...)]` (from
+/// `genl-derive`).
+pub use genl_derive::GenlAttr;
+
+/// Derives the [`GenlSubMessage`](trait@GenlSubMessage) trait for an enum of
+/// the formats of a sub-message, annotated with `#[genl(...)]` (from
+/// `genl-derive`).
+pub use genl_derive::GenlSubMessage;
+
 /// Derives the [`GenlEnum`](trait@GenlEnum) trait for an enum of a spec
 /// annotated with `#[genl(...)]` (from `genl-derive`).
 pub use genl_derive::GenlEnum;
@@ -70,3 +84,14 @@ pub use genl_derive::GenlEnum;
 /// and their [`Flags`](bitflags::Flags) trait), so that users and
 /// generated code need no dependency of their own.
 pub use bitflags;
+
+// The serde option (`genl_spec::codegen::Options::with_serde`).
+#[cfg(feature = "serde")]
+pub mod serde_support;
+
+/// The `serde` crate (with the `serde` feature), for the `Serialize` and
+/// `Deserialize` impls of generated types, so that the crates including them
+/// need no dependency of their own: generated code says
+/// `#[serde(crate = "::genl_runtime::serde")]`.
+#[cfg(feature = "serde")]
+pub use serde;

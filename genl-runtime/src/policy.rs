@@ -159,6 +159,17 @@ pub enum Violation {
         /// The length.
         len: usize,
     },
+    /// A sub-message whose format is not the one its selector names, so that
+    /// the receiver would read it in another format.
+    SelectorMismatch {
+        /// The selector attribute, by spec name.
+        selector: &'static str,
+        /// The selector value the format is for (`"bridge"`, `7`); `None` for
+        /// the payload of an unlisted format.
+        format: Option<String>,
+        /// The selector's value; `None` when it is absent.
+        found: Option<String>,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -184,6 +195,21 @@ impl fmt::Display for Violation {
             }
             Violation::NulInString { at } => write!(f, "string has a NUL byte at {at}"),
             Violation::TooBig { len } => write!(f, "{len} bytes do not fit in an attribute"),
+            Violation::SelectorMismatch {
+                selector,
+                format,
+                found,
+            } => {
+                match format {
+                    Some(format) => write!(f, "the format is for {selector} {format}, but ")?,
+                    None => write!(f, "the payload of an unlisted format, but ")?,
+                }
+                match (format, found) {
+                    (_, None) => write!(f, "{selector} is absent"),
+                    (Some(_), Some(found)) => write!(f, "{selector} is {found}"),
+                    (None, Some(found)) => write!(f, "{selector} {found} has a format"),
+                }
+            }
         }
     }
 }

@@ -116,6 +116,54 @@ impl Builder {
         self
     }
 
+    /// Implements serde's `Serialize` and `Deserialize` for the generated
+    /// types, in the JSON conventions of the kernel's YNL CLI, behind the
+    /// including crate's `serde` feature; see [`Options::with_serde`].
+    ///
+    /// ```no_run
+    /// genl_spec::Builder::new()
+    ///     .spec("specs/nlctrl.yaml")
+    ///     .serde(true)
+    ///     .generate()
+    ///     .unwrap();
+    /// ```
+    pub fn serde(mut self, on: bool) -> Self {
+        self.options = self.options.with_serde(on);
+        self
+    }
+
+    /// Gives every generated struct of attributes a borrowing view,
+    /// `<Name>View<'a>`, that reads a message in place without allocating;
+    /// see [`Options::with_views`].
+    ///
+    /// ```no_run
+    /// genl_spec::Builder::new()
+    ///     .spec("specs/ovs_flow.yaml")
+    ///     .views(true)
+    ///     .generate()
+    ///     .unwrap();
+    /// ```
+    pub fn views(mut self, on: bool) -> Self {
+        self.options = self.options.with_views(on);
+        self
+    }
+
+    /// Generates the attribute set `set` (a spec name) as an ordered list:
+    /// an enum with one variant per attribute, nested as `Option<Vec<_>>`;
+    /// see [`Options::with_ordered_set`].
+    ///
+    /// ```no_run
+    /// genl_spec::Builder::new()
+    ///     .spec("specs/ovs_flow.yaml")
+    ///     .ordered_set("action-attrs")
+    ///     .generate()
+    ///     .unwrap();
+    /// ```
+    pub fn ordered_set(mut self, set: &str) -> Self {
+        self.options = self.options.with_ordered_set(set);
+        self
+    }
+
     /// Writes to `dir` instead of `OUT_DIR`.
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.out_dir = Some(dir.as_ref().to_owned());
@@ -156,6 +204,13 @@ impl Builder {
             let file = out_dir.join(format!("{}.rs", crate::names::c_lower(&spec.family().name)));
             write_if_changed(&file, &code).map_err(|e| BuildError::Io(file.clone(), e))?;
             written.push(file);
+        }
+        for set in &self.options.ordered_sets {
+            if !families.iter().any(|f| f == set) {
+                return Err(BuildError::Option(format!(
+                    "ordered set `{set}`: no spec given to this builder has an attribute set `{set}`"
+                )));
+            }
         }
         for e in &self.options.extern_sets {
             if !families.iter().any(|f| f == &e.set) {

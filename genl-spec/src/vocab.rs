@@ -20,6 +20,11 @@
 //!     pub unknown: Vec<genl_runtime::UnknownAttr>,
 //! }
 //! ```
+//! On the struct, `set = "..."` is the spec name of the attribute set (by
+//! default the struct's name), and `view` asks for a borrowing view as well,
+//! `<Name>View<'a>`, that reads the attributes in place
+//! (`genl_runtime::view`).
+//!
 //! On a field, the wire type is one of the spec's attribute types with `-`
 //! written `_` (`u8` … `s64`, `uint`, `sint`, `flag`, `string`, `binary`,
 //! `nest`, `indexed_array`, `nest_type_value`, `bitfield32`); the options are
@@ -30,7 +35,39 @@
 //! type), `struct_` (a binary attribute holding a C struct), the checks `min`,
 //! `max`, `min_len`, `max_len`, `exact_len`, `flags_mask` (integers) and
 //! `unterminated_ok`, and finally `unknown` for the field that keeps
-//! attributes the type does not know.
+//! attributes the type does not know. A `sub_message` field names the
+//! field of the same struct that holds its selector: `#[genl(id = 2,
+//! sub_message, selector = kind)]`.
+//!
+//! # Ordered sets
+//! `#[derive(GenlAttr)]` on an enum with one variant per attribute of a set,
+//! for sets whose order across attribute types matters (OVS actions); a
+//! `Vec` of the enum is the set. The enum takes `#[genl(set = "...")]` as a
+//! struct does, and each variant the options of a field, its value being
+//! the variant's one field (none for a `flag`):
+//! ```text
+//! #[genl(set = "action-attrs")]
+//! pub enum Action {
+//!     #[genl(id = 1, u32)]
+//!     Output(u32),
+//!     #[genl(id = 5, flag)]
+//!     PopVlan,
+//!     #[genl(id = 20, nest)]
+//!     Clone(Vec<Action>),
+//!     #[genl(unknown)]
+//!     Unknown(genl_runtime::UnknownAttr),
+//! }
+//! ```
+//! A variant's spec name is its identifier in kebab case ([`variant_spec_name`])
+//! unless `name = "..."` says otherwise.
+//!
+//! # Sub-messages
+//! `#[derive(GenlSubMessage)]` on an enum with one variant per format of a
+//! sub-message, each `#[genl(value = "bridge")]` (or an integer, for an
+//! integer selector), with `fixed_header` when the variant's first field is
+//! the format's fixed header; the attribute set, if any, is the last field,
+//! and a format with neither is a unit variant. One variant
+//! `#[genl(unknown)] Unknown(Vec<u8>)` keeps the payload of other formats.
 //!
 //! On a C struct (`#[derive(GenlStruct)]`) each field is `#[genl(u16)]`,
 //! `#[genl(u16, be)]`, `#[genl(binary, len = 6)]` (a byte array),
@@ -40,7 +77,10 @@
 //! # Enums
 //! `#[derive(GenlEnum)]` on a fieldless enum whose variants carry
 //! `#[genl(value = N)]`, plus one variant `Unknown(u64)` marked
-//! `#[genl(unknown)]` that keeps values the spec does not list.
+//! `#[genl(unknown)]` that keeps values the spec does not list. A variant's
+//! spec name (for `GenlEnum::name` and JSON) is its identifier in kebab case
+//! ([`variant_spec_name`]) unless `name = "..."` says otherwise:
+//! `#[genl(value = 5, name = "802.1q")]`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -129,6 +169,9 @@ pub struct FieldAttr {
     pub flags: bool,
     /// The binary attribute holds a C struct.
     pub struct_: bool,
+    /// For a `sub_message`: the field (a Rust identifier, of the same
+    /// struct) holding the selector, whose value picks the format.
+    pub selector: Option<String>,
     /// Checks.
     pub checks: Checks,
 }
@@ -147,6 +190,9 @@ pub enum MessageField {
 pub struct ContainerAttr {
     /// Spec name of the attribute set (`set = "..."`), for policies and paths.
     pub set: Option<String>,
+    /// `view`: the derive also writes a borrowing view of the struct,
+    /// `<Name>View<'a>` (see `genl_runtime::view`).
+    pub view: bool,
 }
 
 /// `#[genl(...)]` on a field of a `GenlStruct` (a fixed C struct).
@@ -178,9 +224,41 @@ pub enum StructField {
 /// `#[genl(...)]` on a variant of a `GenlEnum`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VariantAttr {
-    /// `value = N`
-    Value(u64),
+    /// `value = N`, with `name = "..."` when the spec name is not the
+    /// identifier in kebab case ([`variant_spec_name`]).
+    Value {
+        /// The value.
+        value: u64,
+        /// The spec name, if given.
+        name: Option<String>,
+    },
     /// `unknown`: the `Unknown(u64)` variant.
+    Unknown,
+}
+
+/// The selector value of a sub-message's format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatValue {
+    /// `value = "bridge"`: for a `string` selector.
+    Str(String),
+    /// `value = 7`: for an integer selector (an enum's value).
+    Int(u64),
+}
+
+/// `#[genl(...)]` on a variant of a sub-message's enum (`#[derive(GenlSubMessage)]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatAttr {
+    /// `value = ..`, with `fixed_header` when the variant's first field is
+    /// the format's fixed header (a `GenlStruct`); the attribute set, if
+    /// any, is the field after it.
+    Format {
+        /// The selector value.
+        value: FormatValue,
+        /// The first field is a fixed header.
+        fixed_header: bool,
+    },
+    /// `unknown`: the `Unknown(Vec<u8>)` variant, which keeps the payload
+    /// of a format the enum does not list.
     Unknown,
 }
 
@@ -190,6 +268,22 @@ fn wire_type(ident: &str) -> Option<AttrType> {
 
 fn type_ident(ty: AttrType) -> syn::Ident {
     syn::Ident::new(&ty.as_str().replace('-', "_"), Span::call_site())
+}
+
+/// An identifier, raw (`r#type`) when written so.
+fn rust_ident(name: &str) -> syn::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => syn::Ident::new_raw(raw, Span::call_site()),
+        None => syn::Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The spec name a variant of an ordered set's enum has unless its
+/// `#[genl(name = "...")]` says otherwise: its identifier in kebab case
+/// (`PushVlan` is `push-vlan`).
+pub fn variant_spec_name(ident: &str) -> String {
+    use heck::ToKebabCase;
+    ident.strip_prefix("r#").unwrap_or(ident).to_kebab_case()
 }
 
 /// Reads an integer literal, possibly negative.
@@ -321,6 +415,28 @@ impl Item {
         }
     }
 
+    /// A Rust identifier (`selector = kind`, `selector = r#type`).
+    fn ident(&self, errors: &mut Errors) -> Option<String> {
+        match &self.value {
+            Some(syn::Expr::Path(p)) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                p.path.get_ident().map(ToString::to_string)
+            }
+            other => {
+                errors.error_at(
+                    other
+                        .as_ref()
+                        .map_or(&self.key as &dyn ToTokens, |v| v as &dyn ToTokens),
+                    format!(
+                        "`{}` takes the name of a field: `{} = field`",
+                        self.name(),
+                        self.name()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     fn wire_type(&self, errors: &mut Errors) -> Option<AttrType> {
         let ident = match &self.value {
             Some(syn::Expr::Path(p)) => p.path.get_ident().map(ToString::to_string),
@@ -356,14 +472,39 @@ fn once<T>(slot: &mut Option<T>, value: Option<T>, item: &Item, errors: &mut Err
 impl MessageField {
     /// Reads the `#[genl(...)]` of a field; `None` (with errors) when unusable.
     pub fn parse(field: &syn::Field, errors: &mut Errors) -> Option<MessageField> {
-        let items = items(&field.attrs, errors);
+        let name = field
+            .ident
+            .as_ref()
+            .map_or(field.ty.to_token_stream(), ToTokens::to_token_stream);
+        Self::parse_attrs(&field.attrs, name, field, "field", errors)
+    }
+
+    /// Reads the `#[genl(...)]` of a variant of an ordered set's enum
+    /// (`#[derive(GenlAttr)]`), which takes the options of a field.
+    pub fn parse_variant(variant: &syn::Variant, errors: &mut Errors) -> Option<MessageField> {
+        Self::parse_attrs(
+            &variant.attrs,
+            variant.ident.to_token_stream(),
+            variant,
+            "variant",
+            errors,
+        )
+    }
+
+    /// Reads `attrs`; errors about the item as a whole point at `name`, or
+    /// at `whole`; `what` is `field` or `variant`.
+    fn parse_attrs(
+        attrs: &[syn::Attribute],
+        name: TokenStream,
+        whole: impl ToTokens,
+        what: &str,
+        errors: &mut Errors,
+    ) -> Option<MessageField> {
+        let items = items(attrs, errors);
         if items.is_empty() {
             errors.error_at(
-                field
-                    .ident
-                    .as_ref()
-                    .map_or(field.ty.to_token_stream(), ToTokens::to_token_stream),
-                "every field needs `#[genl(id = N, <wire type>)]` or `#[genl(unknown)]`",
+                name,
+                format!("every {what} needs `#[genl(id = N, <wire type>)]` or `#[genl(unknown)]`"),
             );
             return None;
         }
@@ -385,6 +526,7 @@ impl MessageField {
             enum_: false,
             flags: false,
             struct_: false,
+            selector: None,
             checks: Checks::default(),
         };
         // Set when an option is not one of the vocabulary's (already reported).
@@ -407,6 +549,7 @@ impl MessageField {
                 "struct_" => f.struct_ = item.flag(errors),
                 "unterminated_ok" => c.unterminated_ok = item.flag(errors),
                 "sub_type" => once(&mut f.sub_type, item.wire_type(errors), item, errors),
+                "selector" => once(&mut f.selector, item.ident(errors), item, errors),
                 "min" => once(&mut c.min, item.int(errors), item, errors),
                 "max" => once(&mut c.max, item.int(errors), item, errors),
                 "min_len" => once(
@@ -459,25 +602,16 @@ impl MessageField {
                 Some(MessageField::Attr(f))
             }
             (Some(_), Some(_)) => {
-                errors.error_at(field, "attribute type numbers go up to 16383");
+                errors.error_at(whole, "attribute type numbers go up to 16383");
                 None
             }
             (None, _) => {
-                errors.error_at(
-                    field
-                        .ident
-                        .as_ref()
-                        .map_or(field.ty.to_token_stream(), ToTokens::to_token_stream),
-                    "missing `id = N`: the attribute type number",
-                );
+                errors.error_at(name, "missing `id = N`: the attribute type number");
                 None
             }
             (_, None) => {
                 errors.error_at(
-                    field
-                        .ident
-                        .as_ref()
-                        .map_or(field.ty.to_token_stream(), ToTokens::to_token_stream),
+                    name,
                     "missing the wire type, such as `u32`, `string` or `nest`",
                 );
                 None
@@ -514,6 +648,10 @@ impl ToTokens for MessageField {
             let st = type_ident(st);
             opts.push(quote!(sub_type = #st));
         }
+        if let Some(sel) = &f.selector {
+            let sel = rust_ident(sel);
+            opts.push(quote!(selector = #sel));
+        }
         let c = &f.checks;
         for (word, v) in [
             ("min", c.min),
@@ -543,10 +681,12 @@ impl ContainerAttr {
         for item in items(attrs, errors) {
             match item.name().as_str() {
                 "set" => once(&mut out.set, item.string(errors), &item, errors),
+                "view" => out.view = item.flag(errors),
                 other => errors.error_at(
                     &item.key,
                     format!(
-                        "unknown option `{other}` in `#[genl(...)]` on a struct; expected `set`"
+                        "unknown option `{other}` in `#[genl(...)]` on a struct; expected `set` \
+                         or `view`"
                     ),
                 ),
             }
@@ -557,8 +697,15 @@ impl ContainerAttr {
 
 impl ToTokens for ContainerAttr {
     fn to_tokens(&self, out: &mut TokenStream) {
+        let mut opts = Vec::new();
         if let Some(set) = &self.set {
-            out.extend(quote!(#[genl(set = #set)]));
+            opts.push(quote!(set = #set));
+        }
+        if self.view {
+            opts.push(quote!(view));
+        }
+        if !opts.is_empty() {
+            out.extend(quote!(#[genl(#(#opts),*)]));
         }
     }
 }
@@ -662,15 +809,20 @@ impl VariantAttr {
     /// Reads the `#[genl(...)]` of an enum variant.
     pub fn parse(variant: &syn::Variant, errors: &mut Errors) -> Option<VariantAttr> {
         let mut out = None;
+        let mut name: Option<(String, syn::Path)> = None;
         for item in items(&variant.attrs, errors) {
             match item.name().as_str() {
                 "value" => once(
                     &mut out,
                     item.int_in::<u64>(errors, "a value from 0 to 2^64 - 1")
-                        .map(VariantAttr::Value),
+                        .map(|value| VariantAttr::Value { value, name: None }),
                     &item,
                     errors,
                 ),
+                "name" => {
+                    let n = item.string(errors).map(|n| (n, item.key.clone()));
+                    once(&mut name, n, &item, errors);
+                }
                 "unknown" => once(
                     &mut out,
                     Some(VariantAttr::Unknown).filter(|_| item.flag(errors)),
@@ -680,10 +832,19 @@ impl VariantAttr {
                 other => errors.error_at(
                     &item.key,
                     format!(
-                        "unknown option `{other}` on a variant; expected `value = N` or `unknown`"
+                        "unknown option `{other}` on a variant; expected `value = N`, `name = \"...\"` \
+                         or `unknown`"
                     ),
                 ),
             }
+        }
+        match (&mut out, name) {
+            (Some(VariantAttr::Value { name, .. }), Some((n, _))) => *name = Some(n),
+            (Some(VariantAttr::Unknown), Some((_, key))) => errors.error_at(
+                key,
+                "the `unknown` variant has no spec name: `name` goes with `value = N`",
+            ),
+            _ => {}
         }
         if out.is_none() {
             errors.error_at(&variant.ident, "every variant needs `#[genl(value = N)]`, or `#[genl(unknown)]` for the one that keeps other values");
@@ -695,11 +856,103 @@ impl VariantAttr {
 impl ToTokens for VariantAttr {
     fn to_tokens(&self, out: &mut TokenStream) {
         out.extend(match self {
-            VariantAttr::Value(v) => {
-                let v = proc_macro2::Literal::u64_unsuffixed(*v);
+            VariantAttr::Value { value, name: None } => {
+                let v = proc_macro2::Literal::u64_unsuffixed(*value);
                 quote!(#[genl(value = #v)])
             }
+            VariantAttr::Value {
+                value,
+                name: Some(n),
+            } => {
+                let v = proc_macro2::Literal::u64_unsuffixed(*value);
+                quote!(#[genl(value = #v, name = #n)])
+            }
             VariantAttr::Unknown => quote!(#[genl(unknown)]),
+        });
+    }
+}
+
+impl FormatAttr {
+    /// Reads the `#[genl(...)]` of a sub-message's variant.
+    pub fn parse(variant: &syn::Variant, errors: &mut Errors) -> Option<FormatAttr> {
+        let (mut value, mut fixed_header, mut unknown) = (None, false, None);
+        for item in items(&variant.attrs, errors) {
+            match item.name().as_str() {
+                "value" => {
+                    let v = match &item.value {
+                        Some(syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        })) => Some(FormatValue::Str(s.value())),
+                        _ => item
+                            .int_in::<u64>(errors, "a string, or an integer from 0 to 2^64 - 1")
+                            .map(FormatValue::Int),
+                    };
+                    once(&mut value, v, &item, errors);
+                }
+                "fixed_header" => fixed_header = item.flag(errors),
+                "unknown" => once(&mut unknown, Some(item.flag(errors)), &item, errors),
+                other => errors.error_at(
+                    &item.key,
+                    format!(
+                        "unknown option `{other}` on a sub-message variant; expected \
+                         `value = ..`, `fixed_header` or `unknown`"
+                    ),
+                ),
+            }
+        }
+        match (value, unknown) {
+            (Some(value), None) => Some(FormatAttr::Format {
+                value,
+                fixed_header,
+            }),
+            (None, Some(_)) if !fixed_header => Some(FormatAttr::Unknown),
+            (None, Some(_)) => {
+                errors.error_at(
+                    &variant.ident,
+                    "the `unknown` variant keeps the payload as bytes: it has no `fixed_header`",
+                );
+                None
+            }
+            (Some(_), Some(_)) => {
+                errors.error_at(
+                    &variant.ident,
+                    "a variant is a format (`value = ..`) or the `unknown` one, not both",
+                );
+                None
+            }
+            (None, None) => {
+                errors.error_at(
+                    &variant.ident,
+                    "every variant needs `#[genl(value = \"...\")]` (or an integer), or \
+                     `#[genl(unknown)]` for the one that keeps unlisted formats",
+                );
+                None
+            }
+        }
+    }
+}
+
+impl ToTokens for FormatAttr {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        out.extend(match self {
+            FormatAttr::Format {
+                value,
+                fixed_header,
+            } => {
+                let v = match value {
+                    FormatValue::Str(s) => s.to_token_stream(),
+                    FormatValue::Int(i) => {
+                        proc_macro2::Literal::u64_unsuffixed(*i).into_token_stream()
+                    }
+                };
+                if *fixed_header {
+                    quote!(#[genl(value = #v, fixed_header)])
+                } else {
+                    quote!(#[genl(value = #v)])
+                }
+            }
+            FormatAttr::Unknown => quote!(#[genl(unknown)]),
         });
     }
 }
@@ -723,6 +976,8 @@ mod tests {
             quote!(#[genl(id = 7, nest, multi_attr)]),
             quote!(#[genl(id = 0, binary, struct_, exact_len = 12)]),
             quote!(#[genl(id = 9, u32, enum_, flags, flags_mask = 7)]),
+            quote!(#[genl(id = 10, sub_message, selector = kind)]),
+            quote!(#[genl(id = 11, sub_message, selector = r#type)]),
             quote!(#[genl(unknown)]),
         ];
         for tokens in cases {
@@ -736,6 +991,85 @@ mod tests {
                 Some(parsed),
                 "{tokens}"
             );
+        }
+    }
+
+    fn variant(tokens: TokenStream) -> syn::Variant {
+        let e: syn::ItemEnum = syn::parse2(quote!(enum E { #tokens V(u32) })).unwrap();
+        e.variants.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn ordered_set_variants_round_trip() {
+        for tokens in [
+            quote!(#[genl(id = 1, u32)]),
+            quote!(#[genl(id = 5, flag, name = "pop-vlan")]),
+            quote!(#[genl(id = 4, binary, struct_, exact_len = 4)]),
+            quote!(#[genl(unknown)]),
+        ] {
+            let mut errors = Errors::new();
+            let parsed =
+                MessageField::parse_variant(&variant(tokens.clone()), &mut errors).expect("parses");
+            assert!(errors.is_empty());
+            let mut errors = Errors::new();
+            assert_eq!(
+                MessageField::parse_variant(&variant(parsed.to_token_stream()), &mut errors),
+                Some(parsed),
+                "{tokens}"
+            );
+        }
+        let mut errors = Errors::new();
+        assert!(MessageField::parse_variant(&variant(quote!()), &mut errors).is_none());
+        let e = errors.finish().unwrap_err().to_string();
+        assert!(e.starts_with("every variant needs"), "{e}");
+        assert_eq!(variant_spec_name("PushVlan"), "push-vlan");
+        assert_eq!(variant_spec_name("Ipv4Info"), "ipv4-info");
+    }
+
+    #[test]
+    fn sub_message_variants_round_trip() {
+        for tokens in [
+            quote!(#[genl(value = "bridge")]),
+            quote!(#[genl(value = 7, fixed_header)]),
+            quote!(#[genl(value = "vlan", fixed_header)]),
+            quote!(#[genl(unknown)]),
+        ] {
+            let mut errors = Errors::new();
+            let parsed = FormatAttr::parse(&variant(tokens.clone()), &mut errors).expect("parses");
+            assert!(errors.is_empty());
+            let mut errors = Errors::new();
+            assert_eq!(
+                FormatAttr::parse(&variant(parsed.to_token_stream()), &mut errors),
+                Some(parsed),
+                "{tokens}"
+            );
+        }
+        for bad in [
+            quote!(),
+            quote!(#[genl(value = "a", unknown)]),
+            quote!(#[genl(value = -1)]),
+            quote!(#[genl(value = "a", value = "b")]),
+            quote!(#[genl(unknown, fixed_header)]),
+            quote!(#[genl(selector = 3)]),
+        ] {
+            let mut errors = Errors::new();
+            let _ = FormatAttr::parse(&variant(bad.clone()), &mut errors);
+            assert!(!errors.is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn container_attrs_round_trip() {
+        for tokens in [
+            quote!(#[genl(set = "key-attrs")]),
+            quote!(#[genl(set = "key-attrs", view)]),
+            quote!(#[genl(view)]),
+        ] {
+            let s: syn::ItemStruct = syn::parse2(quote!(#tokens struct S {})).unwrap();
+            let mut errors = Errors::new();
+            let parsed = ContainerAttr::parse(&s.attrs, &mut errors);
+            assert!(errors.is_empty(), "{tokens}");
+            assert_eq!(parsed.to_token_stream().to_string(), tokens.to_string());
         }
     }
 
@@ -771,6 +1105,8 @@ mod tests {
             enum E {
                 #[genl(value = 3)]
                 A,
+                #[genl(name = "802.1q", value = 4)]
+                B,
                 #[genl(unknown)]
                 U(u64),
             }
@@ -782,9 +1118,30 @@ mod tests {
             .iter()
             .map(|v| VariantAttr::parse(v, &mut errors))
             .collect();
+        let b = VariantAttr::Value {
+            value: 4,
+            name: Some("802.1q".into()),
+        };
         assert_eq!(
             vs,
-            vec![Some(VariantAttr::Value(3)), Some(VariantAttr::Unknown)]
+            vec![
+                Some(VariantAttr::Value {
+                    value: 3,
+                    name: None
+                }),
+                Some(b.clone()),
+                Some(VariantAttr::Unknown)
+            ]
         );
+        let v: syn::Variant = syn::parse2(quote!(#b B)).unwrap();
+        assert_eq!(VariantAttr::parse(&v, &mut errors), Some(b));
+        assert!(errors.is_empty());
+        let v: syn::Variant = syn::parse2(quote!(
+            #[genl(unknown, name = "x")]
+            U(u64)
+        ))
+        .unwrap();
+        VariantAttr::parse(&v, &mut errors);
+        assert!(!errors.is_empty());
     }
 }

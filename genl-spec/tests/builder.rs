@@ -86,6 +86,33 @@ fn an_extern_set_must_name_a_set_of_some_spec() {
 }
 
 #[test]
+fn an_ordered_set_must_be_a_set_of_some_spec() {
+    let dir = temp_dir("ordered");
+    let err = Builder::new()
+        .spec(spec("../specs/nlctrl.yaml"))
+        .ordered_set("action-attrs")
+        .out_dir(&dir)
+        .generate()
+        .unwrap_err();
+    assert!(matches!(err, BuildError::Option(_)), "{err}");
+    assert!(
+        err.to_string()
+            .contains("no spec given to this builder has an attribute set `action-attrs`"),
+        "{err}"
+    );
+    let files = Builder::new()
+        .spec(spec("../specs/nlctrl.yaml"))
+        .ordered_set("op-attrs")
+        .out_dir(&dir)
+        .generate()
+        .unwrap();
+    let code = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(code.contains("pub enum Op {"), "{code}");
+    assert!(code.contains("pub ops: Vec<Vec<Op>>,"), "{code}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn without_out_dir_it_says_so() {
     // Integration tests have no OUT_DIR.
     assert!(std::env::var_os("OUT_DIR").is_none());

@@ -101,6 +101,13 @@ impl<'a> Writer<'a> {
         self.pad();
     }
 
+    /// Bytes that are not an attribute, such as the fixed header at the
+    /// start of a sub-message's nest, padded to the attribute alignment.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+        self.pad();
+    }
+
     /// Opens a nest of attribute type `ty` (`NLA_F_NESTED` is set).
     pub fn begin_nest(&mut self, ty: u16) -> NestToken {
         let start = self.buf.len();

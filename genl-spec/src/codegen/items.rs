@@ -6,7 +6,7 @@ use super::types::{self, ident};
 use crate::model::{AttrId, ConstValue, DefId, DefKind, Family, SetId};
 use crate::names::{self, Scope};
 use crate::raw::{EnumModel, MemberType};
-use crate::vocab::{ContainerAttr, MessageField, StructField};
+use crate::vocab::{ContainerAttr, MessageField, StructField, VariantAttr, variant_spec_name};
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
@@ -53,7 +53,7 @@ pub(super) fn doc_lines(doc: &str) -> Vec<String> {
 }
 
 /// `#[doc = "..."]` lines for a spec's doc text.
-fn docs(doc: Option<&str>) -> TokenStream {
+pub(super) fn docs(doc: Option<&str>) -> TokenStream {
     let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else {
         return TokenStream::new();
     };
@@ -73,9 +73,41 @@ fn docs_or(doc: Option<&str>, fallback: impl FnOnce() -> String) -> TokenStream 
     }
 }
 
+/// [`docs`] of a spec's doc text, then a paragraph of the generator's own
+/// on how the item is typed.
+pub(super) fn docs_with_note(doc: Option<&str>, note: Option<&str>) -> TokenStream {
+    let mut out = docs(doc);
+    if let Some(note) = note {
+        if !out.is_empty() {
+            out.extend(quote!(#[doc = ""]));
+        }
+        out.extend(docs(Some(&wrap(note))));
+    }
+    out
+}
+
+/// The generator's own doc text, wrapped at 80 columns as hand-written
+/// docs are.
+pub(super) fn wrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        if line > 0 && line + 1 + word.len() > 76 {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
+}
+
 /// `#[cfg_attr(feature = "arbitrary", derive(::arbitrary::Arbitrary))]`
 /// when [`Options::with_arbitrary`] is on; nothing otherwise.
-fn derive_arbitrary(options: &Options) -> TokenStream {
+pub(super) fn derive_arbitrary(options: &Options) -> TokenStream {
     if options.arbitrary {
         quote!(#[cfg_attr(feature = "arbitrary", derive(::arbitrary::Arbitrary))])
     } else {
@@ -142,9 +174,15 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
             let variants = e.entries.iter().map(|x| {
                 let v = ident(&x.rust_name);
                 let doc = docs_or(x.doc.as_deref(), || format!("`{}` ({}).", x.name, x.value));
-                let value = Literal::u64_unsuffixed(x.value);
-                quote! { #doc #[genl(value = #value)] #v, }
+                // The spec name, when it is not the variant in kebab case.
+                let name = (variant_spec_name(&x.rust_name) != x.name).then(|| x.name.clone());
+                let value = VariantAttr::Value {
+                    value: x.value,
+                    name,
+                };
+                quote! { #doc #value #v, }
             });
+            let serde = super::serde::enum_impls(options, &name);
             // Only values the spec does not list, so that the variant reads back as itself.
             let unlisted = arbitrary_field(
                 options,
@@ -160,6 +198,7 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
                     #[genl(unknown)]
                     #unknown(#unlisted u64),
                 }
+                #serde
             }
         }
         DefKind::Flags(e) => {
@@ -170,8 +209,16 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
                 quote!(u64)
             };
             let mut scope = Scope::new();
-            let consts = e.entries.iter().map(|x| {
-                let c = ident(&scope.claim(names::rust_const(&x.name), &x.name).ident);
+            let claimed: Vec<(String, proc_macro2::Ident)> = e
+                .entries
+                .iter()
+                .map(|x| {
+                    let c = scope.claim(names::rust_const(&x.name), &x.name).ident;
+                    (x.name.clone(), ident(&c))
+                })
+                .collect();
+            let serde = super::serde::flags_impls(options, &name, &claimed);
+            let consts = e.entries.iter().zip(&claimed).map(|(x, (_, c))| {
                 let doc = docs_or(x.doc.as_deref(), || {
                     format!("`{}` ({:#x}).", x.name, x.value)
                 });
@@ -188,6 +235,7 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
                         const _ = !0;
                     }
                 }
+                #serde
             }
         }
         DefKind::Struct(s) => {
@@ -233,12 +281,15 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
                         (StructField::Int { ty: at, be }, ty)
                     }
                 };
-                quote! { #doc #annotation #zeroed pub #f: #ty, }
+                let serde = super::serde::struct_member(family, options, m);
+                quote! { #doc #annotation #zeroed #serde pub #f: #ty, }
             });
+            let serde = super::serde::struct_container(options);
             quote! {
                 #doc
                 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
                 #arbitrary
+                #serde
                 pub struct #name {
                     #(#fields)*
                 }
@@ -262,12 +313,14 @@ fn message_struct(
         .iter()
         .filter_map(|id| {
             let attr = family.attr(*id);
-            let field = types::field(family, p, set_name, attr)?;
+            let field = types::field(family, p, set_name, attr, Some(attrs))?;
             taken.push(attr.rust_name.clone());
             let f = ident(&attr.rust_name);
+            let doc = docs_with_note(attr.doc.as_deref(), field.note.as_deref());
             let (ty, annotation) = (field.ty, field.annotation);
-            let doc = docs(attr.doc.as_deref());
-            Some(quote! { #doc #annotation pub #f: #ty, })
+            let serde =
+                super::serde::message_field(family, options, *id, &annotation, &field.value);
+            Some(quote! { #doc #annotation #serde pub #f: #ty, })
         })
         .collect();
     let unknown_name = ["unknown", "unknown_attrs", "unknown_attributes"]
@@ -277,19 +330,24 @@ fn message_struct(
     let unknown = ident(unknown_name);
     let container = ContainerAttr {
         set: Some(set_name.to_owned()),
+        view: options.views,
     };
     let catch_all = MessageField::Unknown;
     let vec = &p.vec;
     let arbitrary = derive_arbitrary(options);
+    let serde = super::serde::message_container(options);
+    let serde_unknown = super::serde::unknown_field(options);
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
         #arbitrary
+        #serde
         #container
         pub struct #name {
             #(#fields)*
             /// Attributes this spec does not know, kept as they came.
             #catch_all
+            #serde_unknown
             pub #unknown: #vec<::genl_runtime::UnknownAttr>,
         }
     }
@@ -301,6 +359,11 @@ pub(super) fn attr_set(
     p: &types::Prelude,
     id: SetId,
 ) -> TokenStream {
+    let serde_markers = super::serde::type_value_markers(family, options, id);
+    if p.ordered[id.index()].is_some() {
+        let ordered = super::ordered::ordered_set(family, options, p, id);
+        return quote!(#ordered #serde_markers);
+    }
     let set = family.set(id);
     let name = ident(&set.rust_name);
     let attrs: Vec<AttrId> = (0..set.attrs.len() as u32)
@@ -311,7 +374,8 @@ pub(super) fn attr_set(
             .as_deref()
             .or(Some(&format!("The attribute set `{}`.", set.name))),
     );
-    message_struct(family, options, p, &name, &set.name, doc, &attrs)
+    let item = message_struct(family, options, p, &name, &set.name, doc, &attrs);
+    quote!(#item #serde_markers)
 }
 
 /// The first paragraph of a doc text, on one line.

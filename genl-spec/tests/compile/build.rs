@@ -26,11 +26,15 @@ fn main() {
     );
 
     // The generated types derive `arbitrary::Arbitrary` behind this crate's
-    // `arbitrary` feature, for the round trips of tests/roundtrip.rs.
+    // `arbitrary` feature, for the round trips of tests/roundtrip.rs, and
+    // serde's traits behind its `serde` feature, for tests/json.rs. Every
+    // set has a borrowing view, for tests/view.rs and tests/view_alloc.rs.
     let project = genl_spec::Builder::new()
         .specs(specs(&workspace.join("specs")))
         .arbitrary(true)
+        .views(true)
         .async_client(true)
+        .serde(true)
         .out_dir(&out_dir);
     let mut modules = vec![(
         "project",
@@ -40,6 +44,8 @@ fn main() {
     // Constructs the corpus lacks (a sub-message), from this crate's own specs.
     let extra = genl_spec::Builder::new()
         .specs(specs(&manifest.join("specs")))
+        .serde(true)
+        .views(true)
         .out_dir(out_dir.join("extra"));
     std::fs::create_dir_all(out_dir.join("extra")).expect("create OUT_DIR/extra");
     println!(
@@ -62,11 +68,29 @@ fn main() {
             let corpus = genl_spec::Builder::new()
                 .specs(specs(&dir))
                 .arbitrary(true)
+                .views(true)
                 .async_client(true)
+                .serde(true)
                 .out_dir(&corpus_out);
             modules.push((
                 "corpus",
                 corpus.generate().unwrap_or_else(|e| panic!("{e}")),
+            ));
+            // `ovs_flow` again, its actions an ordered list
+            // (`Builder::ordered_set`), for tests/golden.rs, tests/roundtrip.rs
+            // and tests/json.rs.
+            let ordered_out = out_dir.join("ordered");
+            std::fs::create_dir_all(&ordered_out).expect("create OUT_DIR/ordered");
+            let ordered = genl_spec::Builder::new()
+                .spec(dir.join("ovs_flow.yaml"))
+                .ordered_set("action-attrs")
+                .arbitrary(true)
+                .views(true)
+                .serde(true)
+                .out_dir(&ordered_out);
+            modules.push((
+                "ordered",
+                ordered.generate().unwrap_or_else(|e| panic!("{e}")),
             ));
             println!("cargo:rustc-cfg=genl_corpus");
         }

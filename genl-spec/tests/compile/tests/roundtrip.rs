@@ -120,20 +120,25 @@ where
     }
 }
 
-/// A module of tests named after a family, with one test per type.
+/// A module of tests named after a family, with one test per type; a type
+/// may be written `Name = Type` (`Action = Vec<family::Action>`, an ordered
+/// set's list).
 macro_rules! round_trips {
-    ($family:ident = $($seg:ident)::+; $($ty:ident),+ $(,)?) => {
+    ($family:ident = $($seg:ident)::+; $($name:ident $(= $ty:ty)?),+ $(,)?) => {
         mod $family {
+            #[allow(unused_imports)]
             use $($seg)::+ as family;
             $(
                 #[test]
                 #[allow(non_snake_case)]
-                fn $ty() {
-                    super::check::<family::$ty>();
+                fn $name() {
+                    round_trips!(@check $name $($ty)?);
                 }
             )+
         }
     };
+    (@check $name:ident) => { super::check::<family::$name>() };
+    (@check $name:ident $ty:ty) => { super::check::<$ty>() };
 }
 
 round_trips!(nlctrl = genl_compile_tests::project::nlctrl;
@@ -159,6 +164,13 @@ round_trips!(ovs_flow = genl_compile_tests::corpus::ovs_flow;
     FlowAttrs, KeyAttrs, ActionAttrs, TunnelKeyAttrs, CheckPktLenAttrs, SampleAttrs,
     UserspaceAttrs, OvsNshKeyAttrs, CtAttrs, NatAttrs, DecTtlAttrs, VxlanExtAttrs,
     PsampleAttrs, GetDoRequest, GetDoReply, GetDumpRequest, GetDumpReply, NewDoRequest,
+);
+
+// `ovs_flow` with its actions an ordered list: the sets that hold actions.
+#[cfg(genl_corpus)]
+round_trips!(ovs_flow_ordered = genl_compile_tests::ordered::ovs_flow;
+    Action = Vec<family::Action>, FlowAttrs, CheckPktLenAttrs, SampleAttrs, DecTtlAttrs,
+    GetDoReply, NewDoRequest,
 );
 
 #[cfg(genl_corpus)]

@@ -1,0 +1,1033 @@
+//! Borrowing views: read a message's attributes in place, without allocating.
+//!
+//! The owned types of `#[derive(GenlMessage)]` copy every string, byte
+//! string and nest out of the buffer. A struct marked
+//! `#[genl(set = "...", view)]` also gets a view, `XxxView<'a>`, that keeps
+//! the buffer and an [`Index`] of it: one pass over the attribute headers
+//! (checking each length) records, per attribute type, where its last
+//! occurrence is, in a fixed-size array sized by the highest attribute type
+//! the struct knows. Each field then has an
+//! accessor that reads its attribute in O(1), borrowing from the buffer:
+//!
+//! | field | accessor returns |
+//! |---|---|
+//! | `flag` | `bool` |
+//! | integers, enums, flags, `uint`, `sint`, C structs, `bitfield32` | `Result<Option<T>, DecodeError>`, the value itself |
+//! | `string` | `Result<Option<&'a str>, DecodeError>` |
+//! | `binary` | `Result<Option<&'a [u8]>, DecodeError>` |
+//! | `binary` array of integers | `Result<Option<Scalars<'a, T>>, DecodeError>` |
+//! | `nest`, `nest_type_value` | `Result<Option<NestedView<'a>>, DecodeError>` |
+//! | `multi_attr`, `indexed_array` of integers | [`Values<'a, T>`]: an iterator of `Result<T, DecodeError>` |
+//! | `multi_attr` / `indexed_array` of nests | [`Views<'a, V>`]: an iterator of `Result<V, DecodeError>` |
+//! | `#[genl(unknown)]` | [`Unknown<'a>`]: the attributes the struct does not know |
+//!
+//! A single attribute that repeats reads as its last occurrence, as the
+//! owned decoder (and the kernel) keep the last. Repeated attributes are
+//! walked only when their iterator is: from the start of the buffer to the
+//! last occurrence, skipping the other types, so that nothing is collected.
+//!
+//! Errors are [`DecodeError`]s with the same paths as the owned decoder
+//! gives: a view remembers where it sits in the message (its [`Trail`]), so
+//! that a bad value in a view reached through `.key` is reported at
+//! `.key.ipv4`. Nothing panics. Values are checked when they are read, not
+//! when the view is built: a view of a buffer whose attribute headers are
+//! sound builds, and a field with a malformed value fails when (and only
+//! when) it is read. `to_owned()` reads every field and builds the owned
+//! type, which equals what the owned decoder gives for the same bytes.
+//!
+//! ```
+//! use genl_runtime::{GenlMessage, view::HasView};
+//!
+//! #[derive(Debug, Default, PartialEq, GenlMessage)]
+//! #[genl(set = "main", view)]
+//! struct Main {
+//!     #[genl(id = 1, u32)]
+//!     id: Option<u32>,
+//!     #[genl(id = 2, string)]
+//!     label: Option<String>,
+//!     #[genl(id = 3, nest, multi_attr)]
+//!     children: Vec<Main>,
+//! }
+//!
+//! let m = Main {
+//!     id: Some(7),
+//!     label: Some("seven".into()),
+//!     children: vec![Main { id: Some(8), ..Main::default() }],
+//! };
+//! let bytes = m.to_bytes();
+//! let view = MainView::new(&bytes)?; // or Main::view(&bytes)?
+//! assert_eq!(view.id()?, Some(7));
+//! assert_eq!(view.label()?, Some("seven")); // borrowed from `bytes`
+//! for child in view.children() {
+//!     assert_eq!(child?.id()?, Some(8));
+//! }
+//! assert_eq!(view.to_owned()?, m);
+//! # Ok::<(), genl_runtime::wire::DecodeError>(())
+//! ```
+
+use crate::codec::{GenlAttr, MAX_DEPTH, TypeValue, UnknownAttr};
+use crate::policy::SetPolicy;
+use crate::wire::{
+    Attr, AttrIter, DecodeError, DecodeErrorKind, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN,
+    NLA_TYPE_MASK, PathSegment, Scalar, align, attrs,
+};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A borrowing view of a set of attributes. Implemented by the views that
+/// `#[derive(GenlMessage)]` writes for structs marked `view`, and by
+/// [`TypeValueView`].
+pub trait GenlView<'a>: Sized + Copy {
+    /// The owned type the view reads as.
+    type Owned;
+
+    /// Checks the attribute headers of `buf` and indexes them; `trail` is
+    /// where `buf` sits in its message ([`Trail::ROOT`] for a message's
+    /// attributes), for the paths of errors.
+    fn parse(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError>;
+
+    /// The attributes the view reads.
+    fn bytes(&self) -> &'a [u8];
+
+    /// Reads every field into the owned type, at nesting depth `depth` (0
+    /// for a message's top level), with the owned decoder's limit
+    /// [`MAX_DEPTH`].
+    fn to_owned_at(&self, depth: usize) -> Result<Self::Owned, DecodeError>;
+}
+
+/// A type with a borrowing view: implemented by `#[derive(GenlMessage)]` for
+/// structs marked `view`, and by [`TypeValue`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no borrowing view",
+    note = "a view reads nests through the views of their sets: add `view` to the \
+            `#[genl(...)]` of `{Self}` (the code generator does it for every set with \
+            `Options::with_views`)"
+)]
+pub trait HasView: Sized {
+    /// The view of the type's attributes.
+    type View<'a>: GenlView<'a, Owned = Self>;
+
+    /// A view of the attributes of a message's top level (`buf` holds
+    /// attributes, without the netlink and genl headers).
+    fn view(buf: &[u8]) -> Result<Self::View<'_>, DecodeError> {
+        GenlView::parse(buf, Trail::ROOT)
+    }
+}
+
+/// The path from a message's top level to a view: the names of the
+/// attributes (and positions in arrays) it sits in, so that its errors read
+/// like the owned decoder's (`.key.ipv4`).
+///
+/// It holds up to [`Trail::CAPACITY`] steps without allocating; deeper steps
+/// are written as one `…` step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Trail {
+    steps: [Step; Trail::CAPACITY],
+    len: u8,
+}
+
+/// One step of a [`Trail`]: an attribute's name, or a number (a position
+/// in an array, or with [`Step::TYPE`] set an attribute type). Two variants
+/// only, so that a step takes the 16 bytes of a `&str` (the number lives
+/// beside the null pointer), and a trail is moved around with its view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Attr(&'static str),
+    Num(u64),
+}
+
+impl Step {
+    /// The bit of [`Step::Num`] that makes the number an attribute type.
+    const TYPE: u64 = 1 << 63;
+
+    fn segment(self) -> PathSegment {
+        match self {
+            Step::Attr(name) => PathSegment::Attr(name),
+            Step::Num(n) if n & Self::TYPE != 0 => PathSegment::Type(n as u16),
+            Step::Num(i) => PathSegment::Index(usize::try_from(i).unwrap_or(usize::MAX)),
+        }
+    }
+}
+
+/// The step written for the steps beyond a trail's capacity.
+const ELIDED: Step = Step::Attr("…");
+
+impl Trail {
+    /// How many steps a trail keeps.
+    pub const CAPACITY: usize = 8;
+
+    /// A message's top level.
+    pub const ROOT: Trail = Trail {
+        steps: [Step::Num(0); Trail::CAPACITY],
+        len: 0,
+    };
+
+    #[inline]
+    fn with(mut self, step: Step) -> Trail {
+        let len = usize::from(self.len);
+        if len < Self::CAPACITY {
+            self.steps[len] = step;
+            self.len += 1;
+        } else {
+            self.steps[Self::CAPACITY - 1] = ELIDED;
+        }
+        self
+    }
+
+    /// The trail inside the attribute `name`.
+    pub fn attr(self, name: &'static str) -> Trail {
+        self.with(Step::Attr(name))
+    }
+
+    /// The trail inside the attribute of type `ty`, which the spec does not name.
+    pub fn ty(self, ty: u16) -> Trail {
+        self.with(Step::Num(Step::TYPE | u64::from(ty)))
+    }
+
+    /// The trail inside element `i` of an array.
+    pub fn index(self, i: usize) -> Trail {
+        self.with(Step::Num(
+            u64::try_from(i).unwrap_or(u64::MAX) & !Step::TYPE,
+        ))
+    }
+
+    /// The steps, outermost first.
+    pub fn path(&self) -> impl Iterator<Item = PathSegment> + '_ {
+        self.steps[..usize::from(self.len)]
+            .iter()
+            .map(|s| s.segment())
+    }
+
+    /// Puts the trail in front of an error's path.
+    pub fn wrap(&self, mut e: DecodeError) -> DecodeError {
+        for step in self.steps[..usize::from(self.len)].iter().rev() {
+            e = e.within(step.segment());
+        }
+        e
+    }
+}
+
+impl Default for Trail {
+    fn default() -> Self {
+        Trail::ROOT
+    }
+}
+
+/// Where a type's attributes are in a view's buffer: the offset of the
+/// header of its last occurrence, [`Slot::ABSENT`] for a type that is not
+/// there. Four bytes, as a view is moved around whole: the occurrences
+/// before the last are found by walking from the start when asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    last: u32,
+}
+
+impl Slot {
+    const ABSENT: Slot = Slot { last: u32::MAX };
+
+    #[inline]
+    fn present(&self) -> bool {
+        self.last != u32::MAX
+    }
+}
+
+/// The header at the front of `rest`: `(nla_len, nla_type with its flags)`.
+#[inline]
+fn header(rest: &[u8]) -> Option<(usize, u16)> {
+    match rest {
+        [l0, l1, t0, t1, ..] => Some((
+            usize::from(u16::from_ne_bytes([*l0, *l1])),
+            u16::from_ne_bytes([*t0, *t1]),
+        )),
+        _ => None,
+    }
+}
+
+/// The attribute whose header is at `off` in `buf`, known to be sound.
+#[inline]
+fn attr_at(buf: &[u8], off: usize) -> Option<Attr<'_>> {
+    let rest = buf.get(off..)?;
+    let (len, raw) = header(rest)?;
+    Some(Attr {
+        ty: raw & NLA_TYPE_MASK,
+        nested: raw & NLA_F_NESTED != 0,
+        net_byteorder: raw & NLA_F_NET_BYTEORDER != 0,
+        payload: rest.get(NLA_HDRLEN..len)?,
+    })
+}
+
+/// The index of a view: the buffer, and for each attribute type below `N`
+/// where its occurrences are. Built in one pass that checks every header;
+/// the views that `#[derive(GenlMessage)]` writes hold one and read their
+/// fields through its [`Reader`].
+#[derive(Clone, Copy)]
+pub struct Index<'a, const N: usize> {
+    buf: &'a [u8],
+    slots: [Slot; N],
+    trail: Trail,
+}
+
+impl<'a, const N: usize> Index<'a, N> {
+    /// Indexes the attributes of `buf`. An attribute length below the header
+    /// or past the end is an error (at `trail`); fewer than 4 trailing bytes
+    /// are ignored, as the kernel does. Types from `N` up are not indexed
+    /// (they are the ones the view does not know).
+    #[inline]
+    pub fn new(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError> {
+        let mut slots = [Slot::ABSENT; N];
+        fill(buf, &trail, &mut slots)?;
+        Ok(Index { buf, slots, trail })
+    }
+
+    /// The reader of the indexed attributes.
+    #[inline]
+    pub fn reader(&self) -> Reader<'a, '_> {
+        Reader {
+            buf: self.buf,
+            slots: &self.slots,
+            trail: &self.trail,
+        }
+    }
+
+    /// The attributes indexed.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// Where the view sits in its message.
+    pub fn trail(&self) -> Trail {
+        self.trail
+    }
+}
+
+/// Records in `slots` where each attribute of `buf` is, checking the headers.
+fn fill(buf: &[u8], trail: &Trail, slots: &mut [Slot]) -> Result<(), DecodeError> {
+    let mut off = 0usize;
+    while let Some((len, raw)) = buf.get(off..).and_then(header) {
+        let remaining = buf.len() - off;
+        if len < NLA_HDRLEN || len > remaining {
+            return Err(trail.wrap(DecodeError::new(DecodeErrorKind::BadAttrLen {
+                len: u16::try_from(len).unwrap_or(u16::MAX),
+                remaining,
+            })));
+        }
+        let at = u32::try_from(off)
+            .ok()
+            .filter(|&at| at != u32::MAX)
+            .ok_or_else(|| {
+                trail.wrap(DecodeError::new(DecodeErrorKind::Invalid(format!(
+                    "an attribute at offset {off} is beyond the 4 GiB a view indexes"
+                ))))
+            })?;
+        if let Some(slot) = slots.get_mut(usize::from(raw & NLA_TYPE_MASK)) {
+            slot.last = at;
+        }
+        off += align(len);
+    }
+    Ok(())
+}
+
+/// Reads the attributes of an [`Index`]: what the accessors of a view call.
+/// Its methods do not depend on the size of the index, so that their code is
+/// shared by every view.
+#[derive(Clone, Copy)]
+pub struct Reader<'a, 's> {
+    buf: &'a [u8],
+    slots: &'s [Slot],
+    trail: &'s Trail,
+}
+
+impl fmt::Debug for Reader<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reader")
+            .field("len", &self.buf.len())
+            .field("at", &format_args!("{}", self.trail))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Reader<'a, '_> {
+    /// The attributes read.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// Where the view sits in its message.
+    pub fn trail(&self) -> Trail {
+        *self.trail
+    }
+
+    /// Whether an attribute of type `ty` is present (a `flag` is set).
+    #[inline]
+    pub fn has(&self, ty: u16) -> bool {
+        self.slot(ty).is_some()
+    }
+
+    #[inline]
+    fn slot(&self, ty: u16) -> Option<&Slot> {
+        self.slots.get(usize::from(ty)).filter(|s| s.present())
+    }
+
+    /// The last attribute of type `ty`.
+    #[inline]
+    pub fn last(&self, ty: u16) -> Option<Attr<'a>> {
+        attr_at(self.buf, self.slot(ty)?.last as usize)
+    }
+
+    /// Every attribute of type `ty`, in order, walked from the start of the
+    /// buffer to the last of them.
+    pub fn all(&self, ty: u16) -> Repeated<'a> {
+        let (pos, last) = self
+            .slot(ty)
+            .map_or((0, None), |s| (0, Some(s.last as usize)));
+        Repeated {
+            buf: self.buf,
+            pos,
+            last,
+            ty,
+        }
+    }
+
+    /// The value of the last attribute `ty` (spec name `name`) read by
+    /// `decode`; its errors get the path to the attribute.
+    #[inline]
+    pub fn single<T>(
+        &self,
+        ty: u16,
+        name: &'static str,
+        decode: fn(&Attr<'a>) -> Result<T, DecodeError>,
+    ) -> Result<Option<T>, DecodeError> {
+        match self.last(ty) {
+            Some(a) => decode(&a)
+                .map(Some)
+                .map_err(|e| self.trail.wrap(e.in_attr(name))),
+            None => Ok(None),
+        }
+    }
+
+    /// The view of the nest in the last attribute `ty`.
+    #[inline]
+    pub fn nest<V: GenlView<'a>>(
+        &self,
+        ty: u16,
+        name: &'static str,
+    ) -> Result<Option<V>, DecodeError> {
+        match self.last(ty) {
+            Some(a) => match V::parse(a.payload, self.trail.attr(name)) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) => Err(e),
+            },
+            None => Ok(None),
+        }
+    }
+
+    /// The values of every attribute `ty` (a `multi_attr` field).
+    pub fn repeated<T>(
+        &self,
+        ty: u16,
+        name: &'static str,
+        decode: fn(&Attr<'a>) -> Result<T, DecodeError>,
+    ) -> Values<'a, T> {
+        Values {
+            walk: Walk::Repeated(self.all(ty)),
+            decode,
+            name,
+            trail: *self.trail,
+            i: 0,
+        }
+    }
+
+    /// The views of the nests of every attribute `ty` (a `multi_attr` nest).
+    pub fn repeated_views<V: GenlView<'a>>(&self, ty: u16, name: &'static str) -> Views<'a, V> {
+        Views {
+            walk: Walk::Repeated(self.all(ty)),
+            trail: self.trail.attr(name),
+            i: 0,
+            _v: PhantomData,
+        }
+    }
+
+    /// The elements of the `indexed_array` in the last attribute `ty`, read
+    /// by `decode`; none when the attribute is absent.
+    pub fn indexed<T>(
+        &self,
+        ty: u16,
+        name: &'static str,
+        decode: fn(&Attr<'a>) -> Result<T, DecodeError>,
+    ) -> Values<'a, T> {
+        Values {
+            walk: self.nested_walk(ty),
+            decode,
+            name,
+            trail: *self.trail,
+            i: 0,
+        }
+    }
+
+    /// The views of the nests of the `indexed_array` in the last attribute `ty`.
+    pub fn indexed_views<V: GenlView<'a>>(&self, ty: u16, name: &'static str) -> Views<'a, V> {
+        Views {
+            walk: self.nested_walk(ty),
+            trail: self.trail.attr(name),
+            i: 0,
+            _v: PhantomData,
+        }
+    }
+
+    fn nested_walk(&self, ty: u16) -> Walk<'a> {
+        Walk::Nested(attrs(self.last(ty).map_or(&[], |a| a.payload)))
+    }
+
+    /// The attributes whose types `known` says the view does not know.
+    pub fn unknown(&self, known: fn(u16) -> bool) -> Unknown<'a> {
+        Unknown {
+            buf: self.buf,
+            pos: 0,
+            known,
+        }
+    }
+
+    /// An error at the attribute `name` of this view (element `index`, if any).
+    pub fn error(
+        &self,
+        name: &'static str,
+        index: Option<usize>,
+        kind: DecodeErrorKind,
+    ) -> DecodeError {
+        let e = DecodeError::new(kind);
+        let e = match index {
+            Some(i) => e.within(PathSegment::Index(i)),
+            None => e,
+        };
+        self.trail.wrap(e.in_attr(name))
+    }
+
+    fn too_deep(&self, name: &'static str, index: Option<usize>) -> DecodeError {
+        self.error(name, index, DecodeErrorKind::TooDeep { limit: MAX_DEPTH })
+    }
+
+    /// The owned value of the nest in the last attribute `ty`, read at
+    /// `depth` (the depth of this view's set).
+    pub fn owned_nest<V: GenlView<'a>>(
+        &self,
+        ty: u16,
+        name: &'static str,
+        depth: usize,
+    ) -> Result<Option<V::Owned>, DecodeError> {
+        let Some(v) = self.nest::<V>(ty, name)? else {
+            return Ok(None);
+        };
+        if depth >= MAX_DEPTH {
+            return Err(self.too_deep(name, None));
+        }
+        v.to_owned_at(depth + 1).map(Some)
+    }
+
+    /// The owned values of the nests of every attribute `ty`.
+    pub fn owned_repeated<V: GenlView<'a>>(
+        &self,
+        ty: u16,
+        name: &'static str,
+        depth: usize,
+    ) -> Result<Vec<V::Owned>, DecodeError> {
+        self.repeated_views::<V>(ty, name)
+            .enumerate()
+            .map(|(i, v)| {
+                let v = v?;
+                if depth >= MAX_DEPTH {
+                    return Err(self.too_deep(name, Some(i)));
+                }
+                v.to_owned_at(depth + 1)
+            })
+            .collect()
+    }
+
+    /// The owned values of the nests of the `indexed_array` in the last
+    /// attribute `ty`.
+    pub fn owned_indexed<V: GenlView<'a>>(
+        &self,
+        ty: u16,
+        name: &'static str,
+        depth: usize,
+    ) -> Result<Vec<V::Owned>, DecodeError> {
+        if self.has(ty) && depth >= MAX_DEPTH {
+            return Err(self.too_deep(name, None));
+        }
+        self.indexed_views::<V>(ty, name)
+            .enumerate()
+            .map(|(i, v)| {
+                let v = v?;
+                if depth + 1 >= MAX_DEPTH {
+                    return Err(self.too_deep(name, Some(i)));
+                }
+                v.to_owned_at(depth + 2)
+            })
+            .collect()
+    }
+
+    /// The attributes `known` says the view does not know, copied.
+    pub fn owned_unknown(&self, known: fn(u16) -> bool) -> Vec<UnknownAttr> {
+        self.unknown(known)
+            .map(|a| UnknownAttr {
+                ty: a.ty,
+                nested: a.nested,
+                payload: a.payload.to_vec(),
+            })
+            .collect()
+    }
+
+    /// Writes a view for `Debug`: its name, the attributes present by spec
+    /// name (from `policy`) or type number with their payload sizes, and
+    /// where the view sits in its message.
+    pub fn fmt_view(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        name: &str,
+        policy: &'static SetPolicy,
+    ) -> fmt::Result {
+        f.debug_struct(name)
+            .field("attrs", &Present(self.buf, policy))
+            .field("at", &format_args!("{}", self.trail))
+            .finish()
+    }
+}
+
+/// The attributes of a buffer by name, with their payload sizes, for `Debug`.
+struct Present<'b>(&'b [u8], &'static SetPolicy);
+
+impl fmt::Debug for Present<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for a in attrs(self.0).flatten() {
+            match self.1.by_type(a.ty) {
+                Some(p) => m.entry(&format_args!("{}", p.name), &a.payload.len()),
+                None => m.entry(&format_args!("<{}>", a.ty), &a.payload.len()),
+            };
+        }
+        m.finish()
+    }
+}
+
+/// The trail as a path, `.key.ipv4[2]` (empty at the top level).
+impl fmt::Display for Trail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for step in &self.steps[..usize::from(self.len)] {
+            match step.segment() {
+                PathSegment::Attr(name) => write!(f, ".{name}")?,
+                PathSegment::Type(ty) => write!(f, ".<{ty}>")?,
+                PathSegment::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The occurrences of one attribute type, walked from the start of the
+/// buffer to the last of them.
+#[derive(Clone, Debug)]
+pub struct Repeated<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    /// The offset of the last one; `None` once it is passed.
+    last: Option<usize>,
+    ty: u16,
+}
+
+impl<'a> Iterator for Repeated<'a> {
+    type Item = Attr<'a>;
+
+    fn next(&mut self) -> Option<Attr<'a>> {
+        let last = self.last?;
+        while self.pos <= last {
+            let at = self.pos;
+            let (len, _) = self.buf.get(at..).and_then(header)?;
+            let a = attr_at(self.buf, at)?;
+            self.pos += align(len);
+            if a.ty == self.ty {
+                if at == last {
+                    self.last = None;
+                }
+                return Some(a);
+            }
+        }
+        self.last = None;
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self.last {
+            // The last one at least, and at most one per 4 bytes up to it.
+            Some(last) => (1, Some((last - self.pos.min(last)) / NLA_HDRLEN + 1)),
+            None => (0, Some(0)),
+        }
+    }
+}
+
+/// Where the elements of a [`Values`] or [`Views`] come from.
+#[derive(Clone, Debug)]
+enum Walk<'a> {
+    /// The attributes of one type of a view (already checked).
+    Repeated(Repeated<'a>),
+    /// The attributes nested in one (checked as they are walked).
+    Nested(AttrIter<'a>),
+}
+
+impl<'a> Walk<'a> {
+    fn next(&mut self) -> Option<Result<Attr<'a>, DecodeError>> {
+        match self {
+            Walk::Repeated(r) => r.next().map(Ok),
+            Walk::Nested(n) => n.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Walk::Repeated(r) => r.size_hint(),
+            Walk::Nested(n) => n.size_hint(),
+        }
+    }
+}
+
+/// The values of a repeated attribute (`multi_attr`) or of the elements of
+/// an `indexed_array`, read as they are iterated; each error has the path
+/// to its element (`.name[2]`).
+#[derive(Clone)]
+pub struct Values<'a, T> {
+    walk: Walk<'a>,
+    decode: fn(&Attr<'a>) -> Result<T, DecodeError>,
+    name: &'static str,
+    trail: Trail,
+    i: usize,
+}
+
+impl<T> fmt::Debug for Values<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Values")
+            .field("name", &self.name)
+            .field("next", &self.i)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T> Iterator for Values<'a, T> {
+    type Item = Result<T, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let a = self.walk.next()?;
+        let i = self.i;
+        self.i += 1;
+        Some(a.and_then(|a| (self.decode)(&a)).map_err(|e| {
+            self.trail
+                .wrap(e.within(PathSegment::Index(i)).in_attr(self.name))
+        }))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.walk.size_hint()
+    }
+}
+
+/// The views of the nests of a repeated attribute (`multi_attr`) or of an
+/// `indexed_array`, built as they are iterated.
+pub struct Views<'a, V> {
+    walk: Walk<'a>,
+    /// The trail of the attribute holding the elements.
+    trail: Trail,
+    i: usize,
+    _v: PhantomData<fn() -> V>,
+}
+
+impl<V> Clone for Views<'_, V> {
+    fn clone(&self) -> Self {
+        Views {
+            walk: self.walk.clone(),
+            trail: self.trail,
+            i: self.i,
+            _v: PhantomData,
+        }
+    }
+}
+
+impl<V> fmt::Debug for Views<'_, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Views")
+            .field("trail", &self.trail)
+            .field("next", &self.i)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, V: GenlView<'a>> Iterator for Views<'a, V> {
+    type Item = Result<V, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let a = self.walk.next()?;
+        let i = self.i;
+        self.i += 1;
+        Some(match a {
+            Ok(a) => V::parse(a.payload, self.trail.index(i)),
+            Err(e) => Err(self.trail.wrap(e.within(PathSegment::Index(i)))),
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.walk.size_hint()
+    }
+}
+
+/// The attributes of a view whose types it does not know (its
+/// `#[genl(unknown)]` field), borrowed.
+#[derive(Clone)]
+pub struct Unknown<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    known: fn(u16) -> bool,
+}
+
+impl fmt::Debug for Unknown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unknown")
+            .field("pos", &self.pos)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Iterator for Unknown<'a> {
+    type Item = Attr<'a>;
+
+    fn next(&mut self) -> Option<Attr<'a>> {
+        loop {
+            let (len, _) = self.buf.get(self.pos..).and_then(header)?;
+            let a = attr_at(self.buf, self.pos)?;
+            self.pos += align(len);
+            if !(self.known)(a.ty) {
+                return Some(a);
+            }
+        }
+    }
+}
+
+/// The integers of a `binary` attribute with an integer `sub_type`, read in
+/// place.
+#[derive(Clone, Debug)]
+pub struct Scalars<'a, T> {
+    chunks: std::slice::ChunksExact<'a, u8>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: Scalar> Scalars<'a, T> {
+    /// The integers of `bytes`; a length that is not a multiple of the
+    /// integer's size is an error.
+    pub fn new(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        if !bytes.len().is_multiple_of(T::SIZE) {
+            return Err(DecodeError::new(DecodeErrorKind::Invalid(format!(
+                "{} bytes are not a whole number of {}",
+                bytes.len(),
+                T::NAME
+            ))));
+        }
+        Ok(Scalars {
+            chunks: bytes.chunks_exact(T::SIZE),
+            _t: PhantomData,
+        })
+    }
+}
+
+impl<T: Scalar> Iterator for Scalars<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.chunks.next().and_then(|c| T::get(c).ok())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.chunks.size_hint()
+    }
+}
+
+impl<T: Scalar> ExactSizeIterator for Scalars<'_, T> {}
+
+impl<T: Scalar> DoubleEndedIterator for Scalars<'_, T> {
+    fn next_back(&mut self) -> Option<T> {
+        self.chunks.next_back().and_then(|c| T::get(c).ok())
+    }
+}
+
+/// Reads a `string` (NUL-terminated), borrowed.
+pub fn string<'a>(a: &Attr<'a>) -> Result<&'a str, DecodeError> {
+    a.string(false)
+}
+
+/// Reads a `string` whose NUL may be missing (`unterminated_ok`), borrowed.
+pub fn string_unterminated<'a>(a: &Attr<'a>) -> Result<&'a str, DecodeError> {
+    a.string(true)
+}
+
+/// Reads a `binary`, borrowed.
+pub fn binary<'a>(a: &Attr<'a>) -> Result<&'a [u8], DecodeError> {
+    Ok(a.payload)
+}
+
+/// Reads a `binary` array of integers, in place.
+pub fn array<'a, T: Scalar>(a: &Attr<'a>) -> Result<Scalars<'a, T>, DecodeError> {
+    Scalars::new(a.payload)
+}
+
+/// The view of a [`TypeValue`]: attributes whose types are values and whose
+/// payloads are nests of `T`.
+pub struct TypeValueView<'a, T> {
+    buf: &'a [u8],
+    trail: Trail,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for TypeValueView<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for TypeValueView<'_, T> {}
+
+impl<T> fmt::Debug for TypeValueView<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TypeValueView")
+            .field("len", &self.buf.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: HasView> TypeValueView<'a, T> {
+    /// The entries: each attribute's type and the view of its nest.
+    pub fn iter(&self) -> TypeValues<'a, T> {
+        TypeValues {
+            walk: attrs(self.buf),
+            trail: self.trail,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<'a, T: HasView> IntoIterator for TypeValueView<'a, T> {
+    type Item = Result<(u16, T::View<'a>), DecodeError>;
+    type IntoIter = TypeValues<'a, T>;
+
+    fn into_iter(self) -> TypeValues<'a, T> {
+        self.iter()
+    }
+}
+
+impl<'a, T: HasView> GenlView<'a> for TypeValueView<'a, T> {
+    type Owned = TypeValue<T>;
+
+    fn parse(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError> {
+        // One pass over the headers, as an index would; there is nothing to record.
+        fill(buf, &trail, &mut [])?;
+        Ok(TypeValueView {
+            buf,
+            trail,
+            _t: PhantomData,
+        })
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    fn to_owned_at(&self, depth: usize) -> Result<TypeValue<T>, DecodeError> {
+        self.iter()
+            .map(|entry| {
+                let (ty, v) = entry?;
+                if depth >= MAX_DEPTH {
+                    return Err(self.trail.wrap(
+                        DecodeError::new(DecodeErrorKind::TooDeep { limit: MAX_DEPTH })
+                            .within(PathSegment::Type(ty)),
+                    ));
+                }
+                Ok((ty, v.to_owned_at(depth + 1)?))
+            })
+            .collect::<Result<_, _>>()
+            .map(TypeValue)
+    }
+}
+
+impl<T: HasView> HasView for TypeValue<T> {
+    type View<'a> = TypeValueView<'a, T>;
+}
+
+/// The entries of a [`TypeValueView`].
+pub struct TypeValues<'a, T> {
+    walk: AttrIter<'a>,
+    trail: Trail,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: HasView> Iterator for TypeValues<'a, T> {
+    type Item = Result<(u16, T::View<'a>), DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // The headers were checked when the view was built.
+        let a = self.walk.next()?.ok()?;
+        Some(T::View::parse(a.payload, self.trail.ty(a.ty)).map(|v| (a.ty, v)))
+    }
+}
+
+/// The view of an ordered set (a `Vec` of a [`GenlAttr`] enum): its
+/// attributes in the order of the wire, as they are, for the caller to
+/// match on their types. The enum's variants have no views of their own
+/// yet; [`GenlView::to_owned_at`] reads them with the owned decoder.
+pub struct OrderedView<'a, T> {
+    buf: &'a [u8],
+    trail: Trail,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for OrderedView<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for OrderedView<'_, T> {}
+
+impl<T> fmt::Debug for OrderedView<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OrderedView")
+            .field("len", &self.buf.len())
+            .field("at", &format_args!("{}", self.trail))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T> OrderedView<'a, T> {
+    /// The attributes, in order (their headers were checked when the view
+    /// was built).
+    pub fn attrs(&self) -> impl Iterator<Item = Attr<'a>> + use<'a, T> {
+        attrs(self.buf).map_while(Result::ok)
+    }
+}
+
+impl<'a, T: GenlAttr> GenlView<'a> for OrderedView<'a, T> {
+    type Owned = Vec<T>;
+
+    fn parse(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError> {
+        fill(buf, &trail, &mut [])?;
+        Ok(OrderedView {
+            buf,
+            trail,
+            _t: PhantomData,
+        })
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    fn to_owned_at(&self, depth: usize) -> Result<Vec<T>, DecodeError> {
+        <Vec<T> as crate::GenlMessage>::decode_at(self.buf, depth).map_err(|e| self.trail.wrap(e))
+    }
+}
+
+impl<T: GenlAttr> HasView for Vec<T> {
+    type View<'a> = OrderedView<'a, T>;
+}
