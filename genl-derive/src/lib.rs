@@ -123,6 +123,17 @@ mod view;
 /// nests included. A sub-message is read after the loop, once its selector
 /// is known, and `validate` also checks that its format is the one its
 /// selector names.
+///
+/// With `#[genl(set = "...", view)]` the derive also writes
+/// `<Name>View<'a>`, a borrowing view that indexes a buffer's attribute
+/// headers in one pass (a fixed-size array, no heap) and reads each field in
+/// place through an accessor of the field's name: `bool` for a flag,
+/// `Result<Option<T>, DecodeError>` for a single attribute (`&'a str`,
+/// `&'a [u8]`, integers and C structs by value, nests as the views of their
+/// sets, which must be marked `view` too), iterators for repeated attributes
+/// and arrays; `to_owned()` reads every field into the owned struct. A
+/// sub-message is read as its payload bytes for now. See
+/// `genl_runtime::view`.
 #[proc_macro_derive(GenlMessage, attributes(genl))]
 pub fn derive_genl_message(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
