@@ -1,0 +1,1 @@
+//! A family's reference in Markdown.

@@ -1,0 +1,1 @@
+//! JSON to wire and wire to JSON, driven by a spec at run time.

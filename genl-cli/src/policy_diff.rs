@@ -1,0 +1,1 @@
+//! Where a spec and the running kernel's policy disagree.
