@@ -339,6 +339,7 @@ impl<R: Request> AsyncDump<'_, R> {
             Routed::Data {
                 payload,
                 interrupted,
+                ..
             } => {
                 self.interrupted |= interrupted;
                 Some(decode_reply::<R>(&payload))

@@ -6,10 +6,12 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::exchange::{Exchange, Pending, RawNotification, Routed, decode_event, decode_reply};
+use crate::exchange::{
+    Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, decode_event, decode_reply,
+};
 use crate::family::Family;
 use crate::nlctrl;
-use crate::request::{Events, Reply, Request};
+use crate::request::{Events, Reply, Request, RequestKind};
 use crate::socket::Socket;
 use crate::wire::{NlMsgHdr, messages, msg_type};
 
@@ -187,6 +189,167 @@ impl Connection {
         })
     }
 
+    /// Sends several `do` requests of one operation in one datagram (the
+    /// kernel handles them in order) and waits for every answer: per
+    /// request, in the order given, its reply (`None` for a plain
+    /// acknowledgement) or its error. All are checked against the policy
+    /// first; if one breaks it, nothing is sent. A failing request does not
+    /// stop the ones after it. The outer error is one of the exchange
+    /// itself (the socket failed).
+    ///
+    /// ```no_run
+    /// use genl_runtime::{Connection, nlctrl};
+    ///
+    /// let mut conn = Connection::new()?;
+    /// let names = ["nlctrl", "no-such-family"];
+    /// let requests: Vec<_> = names
+    ///     .iter()
+    ///     .map(|name| nlctrl::GetfamilyDoRequest {
+    ///         family_name: Some(name.to_string()),
+    ///         ..Default::default()
+    ///     })
+    ///     .collect();
+    /// let answers = conn.request_many(requests.iter().map(|r| (&(), r)))?;
+    /// assert!(answers[0].is_ok() && answers[1].is_err());
+    /// # Ok::<(), genl_runtime::Error>(())
+    /// ```
+    pub fn request_many<'r, R: Request + 'r>(
+        &mut self,
+        requests: impl IntoIterator<Item = (&'r R::Header, &'r R)>,
+    ) -> Result<Answers<Option<Reply<R>>>, Error>
+    where
+        R::Header: 'r,
+    {
+        if R::KIND != RequestKind::Do {
+            return Err(dumps_alone());
+        }
+        let id = self.family_id(R::FAMILY)?;
+        let requests: Vec<_> = requests.into_iter().collect();
+        for (_, req) in &requests {
+            self.ex.check(*req)?;
+        }
+        self.ex.tx.clear();
+        let pending: Vec<Pending> = requests
+            .into_iter()
+            .map(|(header, req)| self.ex.append(id, header, req, 0))
+            .collect();
+        let answers = self.send_and_collect(&pending)?;
+        Ok(answers
+            .into_iter()
+            .map(|answer| {
+                let replies = answer?;
+                replies
+                    .first()
+                    .map(|r| decode_reply::<R>(&r.payload))
+                    .transpose()
+            })
+            .collect())
+    }
+
+    /// Sends a request put together by the caller to `family`, and waits for
+    /// its answer: the replies (none for a plain acknowledgement; every
+    /// reply of a dump), or the kernel's error. The error's bad attribute
+    /// comes as an offset only: the caller knows what it sent.
+    pub fn request_raw(
+        &mut self,
+        family: &str,
+        request: &RawRequest<'_>,
+    ) -> Result<Vec<RawReply>, Error> {
+        let mut answers = self.send_raw(family, std::slice::from_ref(request))?;
+        answers.pop().unwrap_or(Ok(Vec::new()))
+    }
+
+    /// Sends several `do` requests put together by the caller in one
+    /// datagram, and waits for every answer: per request, in the order
+    /// given, its replies or its error.
+    pub fn request_raw_many(
+        &mut self,
+        family: &str,
+        requests: &[RawRequest<'_>],
+    ) -> Result<Answers<Vec<RawReply>>, Error> {
+        if requests.iter().any(|r| r.kind != RequestKind::Do) {
+            return Err(dumps_alone());
+        }
+        self.send_raw(family, requests)
+    }
+
+    fn send_raw(
+        &mut self,
+        family: &str,
+        requests: &[RawRequest<'_>],
+    ) -> Result<Answers<Vec<RawReply>>, Error> {
+        let id = self.family_id(family)?;
+        self.ex.tx.clear();
+        let pending: Vec<Pending> = requests.iter().map(|r| self.ex.append_raw(id, r)).collect();
+        self.send_and_collect(&pending)
+    }
+
+    /// Sends the messages of `pending` (all in the send buffer) and collects
+    /// every answer. They go in datagrams of at most [`MAX_BATCH`] requests
+    /// and [`MAX_DATAGRAM`] bytes, each answered before the next is sent, so
+    /// that the answers always fit the receive buffer.
+    fn send_and_collect(&mut self, pending: &[Pending]) -> Result<Answers<Vec<RawReply>>, Error> {
+        let mut answers = Vec::with_capacity(pending.len());
+        let mut rest = pending;
+        while let Some(first) = rest.first() {
+            let n = rest
+                .iter()
+                .take(MAX_BATCH)
+                .take_while(|p| p.at + p.len - first.at <= MAX_DATAGRAM)
+                .count()
+                .max(1);
+            let (chunk, tail) = rest.split_at(n);
+            let end = chunk[n - 1].at + chunk[n - 1].len;
+            self.socket.send(&self.ex.tx[first.at..end])?;
+            answers.extend(self.collect(chunk)?);
+            rest = tail;
+        }
+        Ok(answers)
+    }
+
+    /// Reads until each of `pending` is answered: its replies, or its error.
+    fn collect(&mut self, pending: &[Pending]) -> Result<Answers<Vec<RawReply>>, Error> {
+        let mut replies: Vec<Vec<RawReply>> = vec![Vec::new(); pending.len()];
+        let mut interrupted = vec![false; pending.len()];
+        let mut outcome: Vec<Option<Result<(), Error>>> = pending.iter().map(|_| None).collect();
+        let mut open = pending.len();
+        while open > 0 {
+            let (i, routed) = self.next_among(pending)?;
+            let end = match routed {
+                Routed::Data {
+                    genl,
+                    payload,
+                    interrupted: intr,
+                } => {
+                    interrupted[i] |= intr;
+                    replies[i].push(RawReply {
+                        cmd: genl.cmd,
+                        version: genl.version,
+                        payload,
+                    });
+                    continue;
+                }
+                Routed::Ack | Routed::Done(Ok(())) if interrupted[i] => {
+                    Err(Error::DumpInterrupted {
+                        operation: pending[i].operation,
+                    })
+                }
+                Routed::Ack | Routed::Done(Ok(())) => Ok(()),
+                Routed::Failed(e) | Routed::Done(Err(e)) => Err(e.into()),
+                Routed::Elsewhere => continue,
+            };
+            if outcome[i].is_none() {
+                outcome[i] = Some(end);
+                open -= 1;
+            }
+        }
+        Ok(outcome
+            .into_iter()
+            .zip(replies)
+            .map(|(outcome, replies)| outcome.unwrap_or(Ok(())).map(|()| replies))
+            .collect())
+    }
+
     /// Joins a multicast group of a family, by the names of both.
     pub fn subscribe(&mut self, family: &str, group: &str) -> Result<(), Error> {
         let f = self.family(family)?;
@@ -238,6 +401,13 @@ impl Connection {
 
     /// Reads messages until one is routed to `pending`.
     fn next_for(&mut self, pending: &Pending) -> Result<Routed, Error> {
+        self.next_among(std::slice::from_ref(pending))
+            .map(|(_, routed)| routed)
+    }
+
+    /// Reads messages until one is routed to one of `pending`: which one,
+    /// and what it says.
+    fn next_among(&mut self, pending: &[Pending]) -> Result<(usize, Routed), Error> {
         loop {
             let (hdr, start, end) = match self.next_message() {
                 Ok(m) => m,
@@ -252,10 +422,10 @@ impl Connection {
             let group = self.rx_group;
             match self
                 .ex
-                .route(&hdr, &self.rx[start..end], group, Some(pending))?
+                .route_among(&hdr, &self.rx[start..end], group, pending)?
             {
-                Routed::Elsewhere => continue,
-                routed => return Ok(routed),
+                None | Some((_, Routed::Elsewhere)) => continue,
+                Some(routed) => return Ok(routed),
             }
         }
     }
@@ -293,6 +463,10 @@ impl Connection {
     }
 }
 
+/// The answers to several requests sent together, one per request in the
+/// order they were given: what the request got back, or its error.
+pub type Answers<T> = Vec<Result<T, Error>>;
+
 /// The replies of a dump, in order; see [`Connection::dump`]. Each item is a
 /// reply's fixed header and attributes, or the error that ended the dump.
 /// Dropping it early reads the rest of the dump off the socket.
@@ -323,6 +497,7 @@ impl<R: Request> Iterator for Dump<'_, R> {
             Routed::Data {
                 payload,
                 interrupted,
+                ..
             } => {
                 self.interrupted |= interrupted;
                 Some(decode_reply::<R>(&payload))
@@ -352,4 +527,21 @@ impl<R: Request> Drop for Dump<'_, R> {
             }
         }
     }
+}
+
+/// The most bytes of requests sent in one datagram: well inside the
+/// kernel's default socket send buffer, which bounds a netlink datagram.
+const MAX_DATAGRAM: usize = 64 * 1024;
+
+/// The most requests sent in one datagram. The kernel answers them all
+/// before the reader can run, and drops answers that do not fit the
+/// receive buffer: this bounds what must fit.
+const MAX_BATCH: usize = 64;
+
+/// The kernel runs one dump per socket at a time, so dumps are not batched.
+fn dumps_alone() -> Error {
+    Error::Io(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "only do requests go several to a datagram: the kernel runs one dump at a time per socket",
+    ))
 }

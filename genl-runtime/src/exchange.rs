@@ -29,21 +29,63 @@ pub struct RawNotification {
     pub payload: Vec<u8>,
 }
 
+/// A request put together by the caller rather than by generated code:
+/// the genl command and version, the `nlmsg_flags` to add, and the payload
+/// after the genl header (the fixed header, then the attributes). Nothing
+/// checks it before it is sent; a dynamic client checks its input itself.
+#[derive(Clone, Copy, Debug)]
+pub struct RawRequest<'a> {
+    /// The genl command.
+    pub cmd: u8,
+    /// The family version for the genl header.
+    pub version: u8,
+    /// `do` (acknowledged) or `dump`.
+    pub kind: RequestKind,
+    /// Extra `nlmsg_flags` ([`flags`]: `CREATE`, `EXCL`, `REPLACE`,
+    /// `APPEND`, `ECHO`).
+    pub flags: u16,
+    /// The bytes after the genl header.
+    pub payload: &'a [u8],
+}
+
+/// A reply to a [`RawRequest`], undecoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawReply {
+    /// The genl command.
+    pub cmd: u8,
+    /// The genl version.
+    pub version: u8,
+    /// The bytes after the genl header: the fixed header, then attributes.
+    pub payload: Vec<u8>,
+}
+
 /// The request a connection waits for.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Pending {
     pub seq: u32,
     pub operation: &'static str,
     pub header_len: usize,
-    pub policy: &'static crate::policy::SetPolicy,
+    /// The policy of the request's attributes, to name those an error
+    /// points at; none for a raw request.
+    pub policy: Option<&'static crate::policy::SetPolicy>,
+    /// Where the request's message lies in the send buffer.
+    pub at: usize,
+    pub len: usize,
 }
+
+/// The operation name errors of raw requests carry.
+const RAW: &str = "request";
 
 /// What a received message means for the request waited for.
 #[derive(Debug)]
 pub(crate) enum Routed {
-    /// A reply: the bytes after the genl header, and whether the kernel
-    /// marked the dump interrupted.
-    Data { payload: Vec<u8>, interrupted: bool },
+    /// A reply: its genl header, the bytes after it, and whether the
+    /// kernel marked the dump interrupted.
+    Data {
+        genl: GenlMsgHdr,
+        payload: Vec<u8>,
+        interrupted: bool,
+    },
     /// The request succeeded.
     Ack,
     /// The request failed.
@@ -101,20 +143,71 @@ impl Exchange {
         req: &R,
         extra_flags: u16,
     ) -> Result<Pending, Error> {
+        self.check(req)?;
+        self.tx.clear();
+        Ok(self.append(family_id, header, req, extra_flags))
+    }
+
+    /// Checks `req` against its policy, when checks are on.
+    pub fn check<R: Request>(&self, req: &R) -> Result<(), Error> {
         if self.validate {
             req.validate().map_err(|error| Error::Policy {
                 operation: R::OPERATION,
                 error: Box::new(error),
             })?;
         }
+        Ok(())
+    }
+
+    /// Writes the message of `req` after those already in `tx` (unchecked).
+    pub fn append<R: Request>(
+        &mut self,
+        family_id: u16,
+        header: &R::Header,
+        req: &R,
+        extra_flags: u16,
+    ) -> Pending {
+        let genl = GenlMsgHdr {
+            cmd: R::CMD,
+            version: R::VERSION,
+        };
+        let mut pending = self.write_message(family_id, genl, R::KIND, extra_flags, |tx| {
+            header.write(tx);
+            req.encode(&mut Writer::new(tx));
+        });
+        pending.operation = R::OPERATION;
+        pending.header_len = R::Header::SIZE;
+        pending.policy = Some(R::policy());
+        pending
+    }
+
+    /// Writes a raw request after the messages already in `tx`.
+    pub fn append_raw(&mut self, family_id: u16, req: &RawRequest<'_>) -> Pending {
+        let genl = GenlMsgHdr {
+            cmd: req.cmd,
+            version: req.version,
+        };
+        self.write_message(family_id, genl, req.kind, req.flags, |tx| {
+            tx.extend_from_slice(req.payload)
+        })
+    }
+
+    fn write_message(
+        &mut self,
+        family_id: u16,
+        genl: GenlMsgHdr,
+        kind: RequestKind,
+        extra_flags: u16,
+        body: impl FnOnce(&mut Vec<u8>),
+    ) -> Pending {
         let seq = self.next_seq();
         let nl_flags = flags::REQUEST
             | extra_flags
-            | match R::KIND {
+            | match kind {
                 RequestKind::Do => flags::ACK,
                 RequestKind::Dump => flags::DUMP,
             };
-        self.tx.clear();
+        let at = self.tx.len();
         let msg = begin_message(
             &mut self.tx,
             NlMsgHdr {
@@ -125,20 +218,17 @@ impl Exchange {
                 pid: 0,
             },
         );
-        GenlMsgHdr {
-            cmd: R::CMD,
-            version: R::VERSION,
-        }
-        .write(&mut self.tx);
-        header.write(&mut self.tx);
-        req.encode(&mut Writer::new(&mut self.tx));
+        genl.write(&mut self.tx);
+        body(&mut self.tx);
         end_message(&mut self.tx, msg);
-        Ok(Pending {
+        Pending {
             seq,
-            operation: R::OPERATION,
-            header_len: R::Header::SIZE,
-            policy: R::policy(),
-        })
+            operation: RAW,
+            header_len: 0,
+            policy: None,
+            at,
+            len: self.tx.len() - at,
+        }
     }
 
     /// Routes one received message (`hdr` and the bytes after it), which
@@ -151,6 +241,31 @@ impl Exchange {
         pending: Option<&Pending>,
     ) -> Result<Routed, Error> {
         let ours = pending.filter(|p| group.is_none() && hdr.seq == p.seq);
+        self.route_to(hdr, payload, group, ours)
+    }
+
+    /// Routes one received message to whichever of `pending` it answers.
+    pub fn route_among(
+        &mut self,
+        hdr: &NlMsgHdr,
+        payload: &[u8],
+        group: Option<u32>,
+        pending: &[Pending],
+    ) -> Result<Option<(usize, Routed)>, Error> {
+        let ours = pending
+            .iter()
+            .position(|p| group.is_none() && hdr.seq == p.seq);
+        let routed = self.route_to(hdr, payload, group, ours.map(|i| &pending[i]))?;
+        Ok(ours.map(|i| (i, routed)))
+    }
+
+    fn route_to(
+        &mut self,
+        hdr: &NlMsgHdr,
+        payload: &[u8],
+        group: Option<u32>,
+        ours: Option<&Pending>,
+    ) -> Result<Routed, Error> {
         let Some(p) = ours else {
             if group.is_some() || hdr.seq == 0 {
                 self.queue(hdr, payload, group);
@@ -159,44 +274,37 @@ impl Exchange {
             // (a dump abandoned early): dropped.
             return Ok(Routed::Elsewhere);
         };
-        let shape = RequestShape {
-            message: &self.tx,
+        let shape = p.policy.map(|policy| RequestShape {
+            message: self.tx.get(p.at..p.at + p.len).unwrap_or(&[]),
             header_len: p.header_len,
-            policy: p.policy,
-        };
+            policy,
+        });
         let with_op = |mut e: KernelError| {
-            e.operation = Some(p.operation);
+            e.operation = p.policy.map(|_| p.operation);
             e
         };
         let protocol = |e: crate::wire::DecodeError| {
             Error::Protocol(format!("{}: malformed acknowledgement: {e}", p.operation))
         };
         match hdr.ty {
-            msg_type::ERROR => {
-                match extack::parse_error(hdr, payload, Some(shape)).map_err(protocol)? {
-                    Ack::Ok { .. } => Ok(Routed::Ack),
-                    Ack::Err(e) => Ok(Routed::Failed(with_op(*e))),
-                }
-            }
+            msg_type::ERROR => match extack::parse_error(hdr, payload, shape).map_err(protocol)? {
+                Ack::Ok { .. } => Ok(Routed::Ack),
+                Ack::Err(e) => Ok(Routed::Failed(with_op(*e))),
+            },
             msg_type::DONE => Ok(Routed::Done(
-                extack::parse_done(hdr, payload, Some(shape))
+                extack::parse_done(hdr, payload, shape)
                     .map_err(protocol)?
                     .map_err(with_op),
             )),
             msg_type::NOOP | msg_type::OVERRUN => Ok(Routed::Elsewhere),
             _ => {
-                let body = payload.get(GENL_HDRLEN..).ok_or_else(|| Error::Decode {
+                let genl = GenlMsgHdr::parse(payload).map_err(|error| Error::Decode {
                     operation: p.operation,
-                    error: Box::new(crate::wire::DecodeError::new(
-                        crate::wire::DecodeErrorKind::Truncated {
-                            what: "genlmsghdr",
-                            need: GENL_HDRLEN,
-                            have: payload.len(),
-                        },
-                    )),
+                    error: Box::new(error),
                 })?;
                 Ok(Routed::Data {
-                    payload: body.to_vec(),
+                    genl,
+                    payload: payload[GENL_HDRLEN..].to_vec(),
                     interrupted: hdr.flags & flags::DUMP_INTR != 0,
                 })
             }

@@ -50,9 +50,9 @@ pub use codec::{
     Bitfield32, CStruct, GenlAttr, GenlEnum, GenlMessage, GenlSubMessage, MAX_DEPTH, SelectorValue,
     TypeValue, UnknownAttr,
 };
-pub use connection::{Connection, Dump};
+pub use connection::{Answers, Connection, Dump};
 pub use error::Error;
-pub use exchange::RawNotification;
+pub use exchange::{RawNotification, RawReply, RawRequest};
 pub use extack::KernelError;
 pub use family::{Family, FamilyOp};
 pub use request::{Events, NoAttrs, Notification, Reply, Request, RequestKind};

@@ -115,6 +115,117 @@ fn a_kernel_error_carries_errno_and_extack() {
     assert_eq!(k.operation, Some("getfamily"));
 }
 
+#[test]
+fn several_requests_in_one_send_are_answered_each() {
+    let mut c = conn();
+    let names = ["nlctrl", "absent", "netdev"];
+    let reqs: Vec<GetfamilyDoRequest> = names
+        .iter()
+        .map(|n| GetfamilyDoRequest {
+            family_name: Some(n.to_string()),
+            ..Default::default()
+        })
+        .collect();
+    let answers = c.request_many(reqs.iter().map(|r| (&(), r))).unwrap();
+    assert_eq!(answers.len(), 3);
+    let name = |a: &Result<Option<((), _)>, Error>| {
+        let reply: &genl_runtime::nlctrl::GetfamilyDoReply =
+            &a.as_ref().unwrap().as_ref().unwrap().1;
+        reply.family_name.clone().unwrap()
+    };
+    assert_eq!(name(&answers[0]), "nlctrl");
+    assert_eq!(
+        answers[1].as_ref().unwrap_err().errno(),
+        Some(libc_enoent())
+    );
+    assert_eq!(name(&answers[2]), "netdev");
+
+    // More than fit one datagram: answered in order, none lost.
+    let many: Vec<GetfamilyDoRequest> = (0..300)
+        .map(|i| GetfamilyDoRequest {
+            family_name: Some(if i % 3 == 0 { "absent" } else { "nlctrl" }.into()),
+            ..Default::default()
+        })
+        .collect();
+    let answers = c.request_many(many.iter().map(|r| (&(), r))).unwrap();
+    assert_eq!(answers.len(), 300);
+    for (i, a) in answers.iter().enumerate() {
+        assert_eq!(a.is_err(), i % 3 == 0, "answer {i}");
+    }
+
+    // One request breaking the policy: nothing is sent.
+    let mut bad = reqs.clone();
+    bad[1].family_name = Some("a-name-longer-than-fifteen".into());
+    let err = c.request_many(bad.iter().map(|r| (&(), r))).unwrap_err();
+    assert!(matches!(err, Error::Policy { .. }), "{err}");
+    assert_eq!(c.family("netdev").unwrap().name, "netdev");
+}
+
+#[test]
+fn raw_requests_and_dumps() {
+    use genl_runtime::{GenlMessage, RawRequest, RequestKind};
+    let mut c = conn();
+    let get = GetfamilyDoRequest {
+        family_name: Some("nlctrl".into()),
+        ..Default::default()
+    }
+    .to_bytes();
+    let replies = c
+        .request_raw(
+            "nlctrl",
+            &RawRequest {
+                cmd: 3,
+                version: 2,
+                kind: RequestKind::Do,
+                flags: 0,
+                payload: &get,
+            },
+        )
+        .unwrap();
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0].cmd, 1, "CTRL_CMD_NEWFAMILY");
+    let reply = genl_runtime::nlctrl::GetfamilyDoReply::decode(&replies[0].payload).unwrap();
+    assert_eq!(reply.family_id, Some(0x10));
+
+    let dump = RawRequest {
+        cmd: 3,
+        version: 2,
+        kind: RequestKind::Dump,
+        flags: 0,
+        payload: &[],
+    };
+    let families = c.request_raw("nlctrl", &dump).unwrap();
+    assert!(families.len() >= 3, "{}", families.len());
+
+    // A raw error names its bad attribute by offset only.
+    let long = GetfamilyDoRequest {
+        family_name: Some("a-name-longer-than-fifteen".into()),
+        ..Default::default()
+    }
+    .to_bytes();
+    let err = c
+        .request_raw(
+            "nlctrl",
+            &RawRequest {
+                cmd: 3,
+                version: 2,
+                kind: RequestKind::Do,
+                flags: 0,
+                payload: &long,
+            },
+        )
+        .unwrap_err();
+    let k = err.kernel().expect("a kernel error");
+    assert_eq!(k.operation, None);
+    let bad = k.bad_attr.as_ref().expect("the kernel points at the name");
+    // nlmsghdr, genlmsghdr, then the attribute.
+    assert_eq!(bad.offset, 20);
+    assert_eq!(bad.path, None);
+
+    // Dumps do not go several to a datagram.
+    assert!(c.request_raw_many("nlctrl", &[dump, dump]).is_err());
+}
+
 fn libc_enoent() -> i32 {
     std::io::Error::from(std::io::ErrorKind::NotFound)
         .raw_os_error()
