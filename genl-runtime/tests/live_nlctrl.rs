@@ -221,6 +221,14 @@ fn raw_requests_and_dumps() {
     // nlmsghdr, genlmsghdr, then the attribute.
     assert_eq!(bad.offset, 20);
     assert_eq!(bad.path, None);
+    // The kernel says which rule: NLMSGERR_ATTR_POLICY.
+    let policy = k.policy.as_ref().expect("the broken policy");
+    assert_eq!(
+        policy.r#type,
+        Some(genl_runtime::nlctrl::AttrType::NulString)
+    );
+    assert_eq!(policy.max_length, Some(15));
+    assert!(k.message.is_some());
 
     // Dumps do not go several to a datagram.
     assert!(c.request_raw_many("nlctrl", &[dump, dump]).is_err());
