@@ -9,11 +9,15 @@ use std::task::{Context, Poll, ready};
 
 use tokio::io::unix::AsyncFd;
 
+use crate::connection::Answers;
 use crate::error::Error;
-use crate::exchange::{Exchange, Pending, RawNotification, Routed, decode_event, decode_reply};
+use crate::exchange::{
+    Collector, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
+    decode_event, decode_reply, dumps_alone,
+};
 use crate::family::Family;
 use crate::nlctrl;
-use crate::request::{Events, Reply, Request};
+use crate::request::{Events, Reply, Request, RequestKind};
 use crate::socket::Socket;
 use crate::wire::{NLMSG_HDRLEN, NlMsgHdr, align, messages, msg_type};
 
@@ -183,6 +187,99 @@ impl AsyncConnection {
         })
     }
 
+    /// Sends several `do` requests of one operation in one datagram; see
+    /// [`Connection::request_many`](crate::Connection::request_many).
+    pub async fn request_many<'r, R: Request + 'r>(
+        &mut self,
+        requests: impl IntoIterator<Item = (&'r R::Header, &'r R)>,
+    ) -> Result<Answers<Option<Reply<R>>>, Error>
+    where
+        R::Header: 'r,
+    {
+        if R::KIND != RequestKind::Do {
+            return Err(dumps_alone());
+        }
+        let id = self.family_id(R::FAMILY).await?;
+        let requests: Vec<_> = requests.into_iter().collect();
+        for (_, req) in &requests {
+            self.ex.check(*req)?;
+        }
+        self.finish_abandoned().await;
+        self.ex.tx.clear();
+        let pending: Vec<Pending> = requests
+            .into_iter()
+            .map(|(header, req)| self.ex.append(id, header, req, 0))
+            .collect();
+        let answers = self.send_and_collect(&pending).await?;
+        Ok(answers
+            .into_iter()
+            .map(|answer| {
+                answer?
+                    .first()
+                    .map(|r| decode_reply::<R>(&r.payload))
+                    .transpose()
+            })
+            .collect())
+    }
+
+    /// Sends a request put together by the caller; see
+    /// [`Connection::request_raw`](crate::Connection::request_raw).
+    pub async fn request_raw(
+        &mut self,
+        family: &str,
+        request: &RawRequest<'_>,
+    ) -> Result<Vec<RawReply>, Error> {
+        let mut answers = self.send_raw(family, std::slice::from_ref(request)).await?;
+        answers.pop().unwrap_or(Ok(Vec::new()))
+    }
+
+    /// Sends several `do` requests put together by the caller in one
+    /// datagram; see
+    /// [`Connection::request_raw_many`](crate::Connection::request_raw_many).
+    pub async fn request_raw_many(
+        &mut self,
+        family: &str,
+        requests: &[RawRequest<'_>],
+    ) -> Result<Answers<Vec<RawReply>>, Error> {
+        if requests.iter().any(|r| r.kind != RequestKind::Do) {
+            return Err(dumps_alone());
+        }
+        self.send_raw(family, requests).await
+    }
+
+    async fn send_raw(
+        &mut self,
+        family: &str,
+        requests: &[RawRequest<'_>],
+    ) -> Result<Answers<Vec<RawReply>>, Error> {
+        let id = self.family_id(family).await?;
+        self.finish_abandoned().await;
+        self.ex.tx.clear();
+        let pending: Vec<Pending> = requests.iter().map(|r| self.ex.append_raw(id, r)).collect();
+        self.send_and_collect(&pending).await
+    }
+
+    async fn send_and_collect(
+        &mut self,
+        pending: &[Pending],
+    ) -> Result<Answers<Vec<RawReply>>, Error> {
+        let mut answers = Vec::with_capacity(pending.len());
+        let mut rest = pending;
+        while !rest.is_empty() {
+            let (n, bytes) = chunk(rest);
+            self.send_range(bytes).await?;
+            let mut collector = Collector::new(&rest[..n]);
+            while !collector.is_done() {
+                let (i, routed) =
+                    std::future::poll_fn(|cx| self.poll_next_among(cx, &rest[..n])).await?;
+                collector.feed(i, routed);
+            }
+            answers.extend(collector.finish());
+            rest = &rest[n..];
+        }
+        Ok(answers)
+    }
+
     /// Joins a multicast group of a family, by the names of both.
     pub async fn subscribe(&mut self, family: &str, group: &str) -> Result<(), Error> {
         let f = self.family(family).await?;
@@ -225,9 +322,13 @@ impl AsyncConnection {
     }
 
     async fn send(&mut self) -> Result<(), Error> {
+        self.send_range(0..self.ex.tx.len()).await
+    }
+
+    async fn send_range(&mut self, bytes: std::ops::Range<usize>) -> Result<(), Error> {
         loop {
             let mut guard = self.fd.writable().await?;
-            match guard.try_io(|fd| fd.get_ref().send(&self.ex.tx)) {
+            match guard.try_io(|fd| fd.get_ref().send(&self.ex.tx[bytes.clone()])) {
                 Ok(result) => return Ok(result?),
                 Err(_would_block) => continue,
             }
@@ -247,6 +348,15 @@ impl AsyncConnection {
         cx: &mut Context<'_>,
         pending: &Pending,
     ) -> Poll<Result<Routed, Error>> {
+        self.poll_next_among(cx, std::slice::from_ref(pending))
+            .map(|r| r.map(|(_, routed)| routed))
+    }
+
+    fn poll_next_among(
+        &mut self,
+        cx: &mut Context<'_>,
+        pending: &[Pending],
+    ) -> Poll<Result<(usize, Routed), Error>> {
         loop {
             let (hdr, start, end) = match ready!(self.poll_next_message(cx)) {
                 Ok(m) => m,
@@ -259,10 +369,11 @@ impl AsyncConnection {
             let group = self.rx_group;
             match self
                 .ex
-                .route(&hdr, &self.rx[start..end], group, Some(pending))
+                .route_among(&hdr, &self.rx[start..end], group, pending)
             {
-                Ok(Routed::Elsewhere) => continue,
-                other => return Poll::Ready(other),
+                Ok(None | Some((_, Routed::Elsewhere))) => continue,
+                Ok(Some(routed)) => return Poll::Ready(Ok(routed)),
+                Err(e) => return Poll::Ready(Err(e)),
             }
         }
     }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::exchange::{
-    Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, decode_event, decode_reply,
+    Collector, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
+    decode_event, decode_reply, dumps_alone,
 };
 use crate::family::Family;
 use crate::nlctrl;
@@ -285,69 +286,23 @@ impl Connection {
     }
 
     /// Sends the messages of `pending` (all in the send buffer) and collects
-    /// every answer. They go in datagrams of at most [`MAX_BATCH`] requests
-    /// and [`MAX_DATAGRAM`] bytes, each answered before the next is sent, so
-    /// that the answers always fit the receive buffer.
+    /// every answer, a [`chunk`] at a time, each answered before the next
+    /// is sent, so that the answers always fit the receive buffer.
     fn send_and_collect(&mut self, pending: &[Pending]) -> Result<Answers<Vec<RawReply>>, Error> {
         let mut answers = Vec::with_capacity(pending.len());
         let mut rest = pending;
-        while let Some(first) = rest.first() {
-            let n = rest
-                .iter()
-                .take(MAX_BATCH)
-                .take_while(|p| p.at + p.len - first.at <= MAX_DATAGRAM)
-                .count()
-                .max(1);
-            let (chunk, tail) = rest.split_at(n);
-            let end = chunk[n - 1].at + chunk[n - 1].len;
-            self.socket.send(&self.ex.tx[first.at..end])?;
-            answers.extend(self.collect(chunk)?);
-            rest = tail;
+        while !rest.is_empty() {
+            let (chunk, bytes) = chunk(rest);
+            self.socket.send(&self.ex.tx[bytes])?;
+            let mut collector = Collector::new(&rest[..chunk]);
+            while !collector.is_done() {
+                let (i, routed) = self.next_among(&rest[..chunk])?;
+                collector.feed(i, routed);
+            }
+            answers.extend(collector.finish());
+            rest = &rest[chunk..];
         }
         Ok(answers)
-    }
-
-    /// Reads until each of `pending` is answered: its replies, or its error.
-    fn collect(&mut self, pending: &[Pending]) -> Result<Answers<Vec<RawReply>>, Error> {
-        let mut replies: Vec<Vec<RawReply>> = vec![Vec::new(); pending.len()];
-        let mut interrupted = vec![false; pending.len()];
-        let mut outcome: Vec<Option<Result<(), Error>>> = pending.iter().map(|_| None).collect();
-        let mut open = pending.len();
-        while open > 0 {
-            let (i, routed) = self.next_among(pending)?;
-            let end = match routed {
-                Routed::Data {
-                    genl,
-                    payload,
-                    interrupted: intr,
-                } => {
-                    interrupted[i] |= intr;
-                    replies[i].push(RawReply {
-                        cmd: genl.cmd,
-                        version: genl.version,
-                        payload,
-                    });
-                    continue;
-                }
-                Routed::Ack | Routed::Done(Ok(())) if interrupted[i] => {
-                    Err(Error::DumpInterrupted {
-                        operation: pending[i].operation,
-                    })
-                }
-                Routed::Ack | Routed::Done(Ok(())) => Ok(()),
-                Routed::Failed(e) | Routed::Done(Err(e)) => Err(e.into()),
-                Routed::Elsewhere => continue,
-            };
-            if outcome[i].is_none() {
-                outcome[i] = Some(end);
-                open -= 1;
-            }
-        }
-        Ok(outcome
-            .into_iter()
-            .zip(replies)
-            .map(|(outcome, replies)| outcome.unwrap_or(Ok(())).map(|()| replies))
-            .collect())
     }
 
     /// Joins a multicast group of a family, by the names of both.
@@ -527,21 +482,4 @@ impl<R: Request> Drop for Dump<'_, R> {
             }
         }
     }
-}
-
-/// The most bytes of requests sent in one datagram: well inside the
-/// kernel's default socket send buffer, which bounds a netlink datagram.
-const MAX_DATAGRAM: usize = 64 * 1024;
-
-/// The most requests sent in one datagram. The kernel answers them all
-/// before the reader can run, and drops answers that do not fit the
-/// receive buffer: this bounds what must fit.
-const MAX_BATCH: usize = 64;
-
-/// The kernel runs one dump per socket at a time, so dumps are not batched.
-fn dumps_alone() -> Error {
-    Error::Io(io::Error::new(
-        io::ErrorKind::InvalidInput,
-        "only do requests go several to a datagram: the kernel runs one dump at a time per socket",
-    ))
 }

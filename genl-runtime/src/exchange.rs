@@ -337,6 +337,108 @@ impl Exchange {
     }
 }
 
+/// The most bytes of requests sent in one datagram: well inside the
+/// kernel's default socket send buffer, which bounds a netlink datagram.
+const MAX_DATAGRAM: usize = 64 * 1024;
+
+/// The most requests sent in one datagram. The kernel answers them all
+/// before the reader can run, and drops answers that do not fit the
+/// receive buffer: this bounds what must fit.
+const MAX_BATCH: usize = 64;
+
+/// How many of `pending` (messages one after another in the send buffer)
+/// go in the next datagram, at most [`MAX_BATCH`] and [`MAX_DATAGRAM`]
+/// bytes (but at least one), and the range of their bytes.
+pub(crate) fn chunk(pending: &[Pending]) -> (usize, std::ops::Range<usize>) {
+    let Some(first) = pending.first() else {
+        return (0, 0..0);
+    };
+    let n = pending
+        .iter()
+        .take(MAX_BATCH)
+        .take_while(|p| p.at + p.len - first.at <= MAX_DATAGRAM)
+        .count()
+        .max(1);
+    let last = &pending[n - 1];
+    (n, first.at..last.at + last.len)
+}
+
+/// The kernel runs one dump per socket at a time, so dumps are not batched.
+pub(crate) fn dumps_alone() -> Error {
+    Error::Io(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "only do requests go several to a datagram: the kernel runs one dump at a time per socket",
+    ))
+}
+
+/// The answers to several requests sent together, gathered as the messages
+/// routed to them arrive.
+#[derive(Debug)]
+pub(crate) struct Collector {
+    operations: Vec<&'static str>,
+    replies: Vec<Vec<RawReply>>,
+    interrupted: Vec<bool>,
+    outcome: Vec<Option<Result<(), Error>>>,
+    open: usize,
+}
+
+impl Collector {
+    pub fn new(pending: &[Pending]) -> Self {
+        Collector {
+            operations: pending.iter().map(|p| p.operation).collect(),
+            replies: vec![Vec::new(); pending.len()],
+            interrupted: vec![false; pending.len()],
+            outcome: pending.iter().map(|_| None).collect(),
+            open: pending.len(),
+        }
+    }
+
+    /// Takes a message routed to request `i`.
+    pub fn feed(&mut self, i: usize, routed: Routed) {
+        let end = match routed {
+            Routed::Data {
+                genl,
+                payload,
+                interrupted,
+            } => {
+                self.interrupted[i] |= interrupted;
+                self.replies[i].push(RawReply {
+                    cmd: genl.cmd,
+                    version: genl.version,
+                    payload,
+                });
+                return;
+            }
+            Routed::Ack | Routed::Done(Ok(())) if self.interrupted[i] => {
+                Err(Error::DumpInterrupted {
+                    operation: self.operations[i],
+                })
+            }
+            Routed::Ack | Routed::Done(Ok(())) => Ok(()),
+            Routed::Failed(e) | Routed::Done(Err(e)) => Err(e.into()),
+            Routed::Elsewhere => return,
+        };
+        if self.outcome[i].is_none() {
+            self.outcome[i] = Some(end);
+            self.open -= 1;
+        }
+    }
+
+    /// Whether every request has its answer.
+    pub fn is_done(&self) -> bool {
+        self.open == 0
+    }
+
+    /// Per request, its replies or its error.
+    pub fn finish(self) -> Vec<Result<Vec<RawReply>, Error>> {
+        self.outcome
+            .into_iter()
+            .zip(self.replies)
+            .map(|(outcome, replies)| outcome.unwrap_or(Ok(())).map(|()| replies))
+            .collect()
+    }
+}
+
 /// Decodes a reply's payload (after the genl header) as `R`'s header and reply.
 pub(crate) fn decode_reply<R: Request>(payload: &[u8]) -> Result<Reply<R>, Error> {
     let decode = |error| Error::Decode {

@@ -246,6 +246,28 @@ mod asynchronous {
     use genl_runtime::{AsyncConnection, Error};
 
     #[tokio::test]
+    async fn the_async_connection_sends_several_requests_at_once() {
+        let mut c = AsyncConnection::new().unwrap();
+        let reqs: Vec<GetfamilyDoRequest> = (0..100)
+            .map(|i| GetfamilyDoRequest {
+                family_name: Some(if i % 2 == 0 { "nlctrl" } else { "absent" }.into()),
+                ..Default::default()
+            })
+            .collect();
+        let answers = c.request_many(reqs.iter().map(|r| (&(), r))).await.unwrap();
+        assert_eq!(answers.len(), 100);
+        for (i, a) in answers.iter().enumerate() {
+            match a {
+                Ok(Some(((), reply))) if i % 2 == 0 => {
+                    assert_eq!(reply.family_name.as_deref(), Some("nlctrl"))
+                }
+                Err(e) if i % 2 == 1 => assert!(e.errno().is_some(), "{e}"),
+                other => panic!("answer {i}: {other:?}"),
+            }
+        }
+    }
+
+    #[tokio::test]
     async fn the_async_connection_gets_and_dumps() {
         let mut c = AsyncConnection::new().unwrap();
         let req = GetfamilyDoRequest {
