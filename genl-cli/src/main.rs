@@ -47,6 +47,19 @@ enum Command {
         /// variant per attribute, nested as `Option<Vec<_>>`); repeatable.
         #[arg(long, value_name = "SET")]
         ordered: Vec<String>,
+        /// Also write a borrowing view of every attribute set, read in place
+        /// without allocating.
+        #[arg(long)]
+        views: bool,
+        /// Also write an `AsyncClient` (the including crate then needs
+        /// genl-runtime's `tokio` feature).
+        #[arg(long)]
+        async_client: bool,
+        /// Type attribute SET.ATTR with the generated set at a Rust path
+        /// (for example `packet-attrs.key=crate::ovs_flow::KeyAttrs`);
+        /// repeatable.
+        #[arg(long = "extern", value_name = "SET.ATTR=PATH")]
+        extern_sets: Vec<String>,
     },
 }
 
@@ -129,6 +142,23 @@ fn gen_module(
         );
         return ExitCode::FAILURE;
     }
+    // One spec, one family: an extern set must be one of its attributes.
+    if let Some(e) = options
+        .extern_sets
+        .iter()
+        .find(|e| family.set_by_name(&e.set).is_none())
+    {
+        let _ = writeln!(
+            stderr,
+            "error: --extern {}.{}: family `{}` has no attribute set `{}`",
+            e.set, e.attr, family.name, e.set
+        );
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = options.check(family) {
+        let _ = writeln!(stderr, "error: {e}");
+        return ExitCode::FAILURE;
+    }
     let code = genl_spec::codegen::generate(&spec, &options);
     let result = match output {
         Some(path) => genl_spec::write_if_changed(path, &code)
@@ -156,13 +186,25 @@ fn main() -> ExitCode {
             output,
             serde,
             ordered,
-        } => gen_module(
-            &spec,
-            output.as_deref(),
-            ordered.into_iter().fold(
-                genl_spec::codegen::Options::default().with_serde(serde),
-                genl_spec::codegen::Options::with_ordered_set,
-            ),
-        ),
+            views,
+            async_client,
+            extern_sets,
+        } => {
+            let mut options = genl_spec::codegen::Options::default()
+                .with_serde(serde)
+                .with_views(views)
+                .with_async_client(async_client);
+            for set in ordered {
+                options = options.with_ordered_set(set);
+            }
+            for e in extern_sets {
+                let Some((set_attr, path)) = e.split_once('=') else {
+                    eprintln!("error: --extern {e}: expected SET.ATTR=PATH");
+                    return ExitCode::FAILURE;
+                };
+                options = options.with_extern_set(set_attr, path);
+            }
+            gen_module(&spec, output.as_deref(), options)
+        }
     }
 }

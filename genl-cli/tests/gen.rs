@@ -94,3 +94,78 @@ fn gen_ordered_makes_a_set_an_ordered_list() {
         .stdout_eq("")
         .stderr_eq("error: --ordered nope: family `nlctrl` has no attribute set `nope`\n");
 }
+
+#[test]
+fn gen_options_views_async_client_and_extern_sets() {
+    let out = Command::new(cargo_bin!("genl"))
+        .current_dir(root())
+        .args(["gen", "specs/nlctrl.yaml", "--views", "--async-client"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("#[genl(set = \"op-attrs\", view)]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("pub struct AsyncClient {"), "{stdout}");
+
+    // A nest and an opaque binary can carry another family's set.
+    let dir = std::env::temp_dir().join(format!("genl-gen-extern-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("upcall.yaml");
+    std::fs::write(
+        &spec,
+        "name: upcall\ndoc: Upcalls.\nattribute-sets:\n  - name: main\n    attributes:\n      \
+         - { name: key, type: nest, nested-attributes: inner }\n      \
+         - { name: raw, type: binary }\n  - name: inner\n    attributes:\n      \
+         - { name: x, type: u32 }\noperations:\n  list:\n    - name: get\n      \
+         doc: Get.\n      attribute-set: main\n      do:\n        \
+         request: { attributes: [ key, raw ] }\n",
+    )
+    .unwrap();
+    let out = Command::new(cargo_bin!("genl"))
+        .current_dir(root())
+        .arg("gen")
+        .arg(&spec)
+        .args(["--extern", "main.key=crate::flow::KeyAttrs"])
+        .args(["--extern", "main.raw=crate::flow::ActionAttrs"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("pub key: Option<crate::flow::KeyAttrs>,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("pub raw: Option<crate::flow::ActionAttrs>,"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    for (arg, error) in [
+        (
+            "ctrl-attrs.family-id=crate::x::Y",
+            "error: extern set `ctrl-attrs.family-id`: only a `nest` or a plain `binary` attribute can carry another family's set, and this one is `u16`\n",
+        ),
+        (
+            "nope.key=crate::x::Y",
+            "error: --extern nope.key: family `nlctrl` has no attribute set `nope`\n",
+        ),
+        (
+            "ctrl-attrs.nope=crate::x::Y",
+            "error: extern set `ctrl-attrs.nope`: set `ctrl-attrs` of family `nlctrl` has no attribute `nope`\n",
+        ),
+        (
+            "ctrl-attrs.policy",
+            "error: --extern ctrl-attrs.policy: expected SET.ATTR=PATH\n",
+        ),
+    ] {
+        Command::new(cargo_bin!("genl"))
+            .current_dir(root())
+            .args(["gen", "specs/nlctrl.yaml", "--extern", arg])
+            .assert()
+            .failure()
+            .stdout_eq("")
+            .stderr_eq(error);
+    }
+}

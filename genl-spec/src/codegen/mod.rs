@@ -13,6 +13,7 @@ mod types;
 
 use crate::Spec;
 use crate::model::Family;
+use crate::raw::AttrType;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -192,10 +193,21 @@ impl Options {
             let Some(set) = family.set_by_name(&e.set) else {
                 continue;
             };
-            if family.set(set).attr(&e.attr).is_none() {
+            let Some((_, attr)) = family.set(set).attr(&e.attr) else {
                 return Err(format!(
                     "extern set `{}.{}`: set `{}` of family `{}` has no attribute `{}`",
                     e.set, e.attr, e.set, family.name, e.attr
+                ));
+            };
+            let opaque =
+                attr.ty == AttrType::Binary && attr.struct_.is_none() && attr.sub_type.is_none();
+            if attr.ty != AttrType::Nest && !opaque {
+                return Err(format!(
+                    "extern set `{}.{}`: only a `nest` or a plain `binary` attribute can carry \
+                     another family's set, and this one is `{}`",
+                    e.set,
+                    e.attr,
+                    attr.ty.as_str()
                 ));
             }
             syn::parse_str::<syn::Path>(&e.rust_path).map_err(|err| {
