@@ -1,5 +1,8 @@
 //! `genl`: work with YNL generic netlink family specs from the command line.
 //!
+//! - `genl --spec FILE --do OP --json '{...}'` (and `--dump`, `--multi`,
+//!   `--subscribe`, `--list-ops`, ...) drives a family from its spec, with
+//!   the flags of the kernel's YNL command line: see [`genl_cli::client`].
 //! - `genl check SPEC...` validates specs and prints every problem, located
 //!   at `file:line:col` in the style of rustc.
 //! - `genl gen SPEC [-o FILE]` writes the Rust module generated from a spec.
@@ -13,11 +16,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Typed, policy-checked generic netlink from YNL family specs.
+///
+/// With --spec FILE (or --family NAME) and no command, talks to the kernel
+/// as the spec describes: `genl --spec specs/nlctrl.yaml --dump getfamily`.
 #[derive(Parser)]
-#[command(name = "genl", version, about)]
+#[command(name = "genl", version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    client: genl_cli::client::Args,
 }
 
 #[derive(Subcommand)]
@@ -179,7 +187,15 @@ fn gen_module(
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        if !cli.client.any() {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            return ExitCode::FAILURE;
+        }
+        return genl_cli::client::run(&cli.client);
+    };
+    match command {
         Command::Check { specs, quiet } => check(&specs, quiet),
         Command::Gen {
             spec,
