@@ -3,6 +3,7 @@
 //! - `genl check SPEC...` validates specs and prints every problem, located
 //!   at `file:line:col` in the style of rustc.
 //! - `genl gen SPEC [-o FILE]` writes the Rust module generated from a spec.
+//! - `genl doc SPEC [-o FILE]` writes the Markdown reference of a spec's family.
 #![forbid(unsafe_code)]
 
 use annotate_snippets::Renderer;
@@ -47,6 +48,15 @@ enum Command {
         /// variant per attribute, nested as `Option<Vec<_>>`); repeatable.
         #[arg(long, value_name = "SET")]
         ordered: Vec<String>,
+    },
+    /// Write the Markdown reference of a spec's family: on stdout, or in a file.
+    Doc {
+        /// The spec.
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Write here instead of stdout (only when the contents change).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -147,6 +157,34 @@ fn gen_module(
     }
 }
 
+fn doc(spec: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    let spec = match Spec::load(spec) {
+        Ok(s) => s,
+        Err(e) => {
+            print(&mut stderr, &e.diagnostics, &e.source, false);
+            return ExitCode::FAILURE;
+        }
+    };
+    print(&mut stderr, spec.warnings(), spec.source(), false);
+    let text = genl_cli::doc::markdown(&spec);
+    let result = match output {
+        Some(path) => genl_spec::write_if_changed(path, &text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write: {e}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -164,5 +202,6 @@ fn main() -> ExitCode {
                 genl_spec::codegen::Options::with_ordered_set,
             ),
         ),
+        Command::Doc { spec, output } => doc(&spec, output.as_deref()),
     }
 }
