@@ -228,3 +228,57 @@ fn sub_messages(out: &mut String, family: &Family) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::markdown;
+    use genl_spec::Spec;
+
+    const SPEC: &str = "\
+name: demo
+doc: |
+  A demo family.
+  Wrapped line.
+
+  Second paragraph.
+definitions:
+  - { name: mode, type: enum, entries: [ off, on ] }
+attribute-sets:
+  - name: main
+    attributes:
+      - { name: name, type: string, doc: 'either a | b', checks: { max-len: 15 } }
+      - { name: port, type: u16, byte-order: big-endian, checks: { min: 1, max: u16-max } }
+      - { name: mode, type: u32, enum: mode, multi-attr: true }
+operations:
+  list:
+    - { name: get, doc: g, attribute-set: main, flags: [ admin-perm ], do: { request: { attributes: [ name ] } } }
+";
+
+    #[test]
+    fn cells_are_escaped_checks_shown_and_links_resolved() {
+        let spec = Spec::parse("demo.yaml", SPEC).unwrap_or_else(|e| panic!("{}", e.render()));
+        let md = markdown(&spec);
+        assert!(
+            md.starts_with(
+                "# Family `demo`\n\nA demo family. Wrapped line.\n\nSecond paragraph.\n"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("| either a \\| b |"), "{md}");
+        assert!(md.contains("| max-len: 15 |"), "{md}");
+        assert!(
+            md.contains("| big-endian |  | min: 1, max: u16-max (65535) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("`u32`, enum [`mode`](#def-mode) |  | yes |"),
+            "{md}"
+        );
+        assert!(md.contains("- Flags: `admin-perm`"), "{md}");
+        assert!(
+            md.contains("### <a id=\"def-mode\"></a>`mode` (enum)"),
+            "{md}"
+        );
+        assert_eq!(md, markdown(&spec), "deterministic");
+    }
+}
