@@ -6,6 +6,7 @@
 //! - `genl check SPEC...` validates specs and prints every problem, located
 //!   at `file:line:col` in the style of rustc.
 //! - `genl gen SPEC [-o FILE]` writes the Rust module generated from a spec.
+//! - `genl doc SPEC [-o FILE]` writes the Markdown reference of a spec's family.
 #![forbid(unsafe_code)]
 
 use annotate_snippets::Renderer;
@@ -68,6 +69,15 @@ enum Command {
         /// repeatable.
         #[arg(long = "extern", value_name = "SET.ATTR=PATH")]
         extern_sets: Vec<String>,
+    },
+    /// Write the Markdown reference of a spec's family: on stdout, or in a file.
+    Doc {
+        /// The spec.
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Write here instead of stdout (only when the contents change).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -185,6 +195,34 @@ fn gen_module(
     }
 }
 
+fn doc(spec: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    let spec = match Spec::load(spec) {
+        Ok(s) => s,
+        Err(e) => {
+            print(&mut stderr, &e.diagnostics, &e.source, false);
+            return ExitCode::FAILURE;
+        }
+    };
+    print(&mut stderr, spec.warnings(), spec.source(), false);
+    let text = genl_cli::doc::markdown(&spec);
+    let result = match output {
+        Some(path) => genl_spec::write_if_changed(path, &text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write: {e}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
@@ -222,5 +260,6 @@ fn main() -> ExitCode {
             }
             gen_module(&spec, output.as_deref(), options)
         }
+        Command::Doc { spec, output } => doc(&spec, output.as_deref()),
     }
 }

@@ -18,7 +18,7 @@
 //!
 //! let bad = serde_json::json!({"family-nam": "nlctrl"});
 //! let err = codec.encode_request("getfamily", RequestKind::Do, &bad).unwrap_err();
-//! assert_eq!(err.suggestions(), ["family-name"]);
+//! assert_eq!(err.suggestions()[0], "family-name");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

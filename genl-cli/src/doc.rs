@@ -1,1 +1,0 @@
-//! A family's reference in Markdown.
