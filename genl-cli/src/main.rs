@@ -7,6 +7,7 @@
 //!   at `file:line:col` in the style of rustc.
 //! - `genl gen SPEC [-o FILE]` writes the Rust module generated from a spec.
 //! - `genl doc SPEC [-o FILE]` writes the Markdown reference of a spec's family.
+//! - `genl policy-diff SPEC` compares a spec with the running kernel's policy.
 #![forbid(unsafe_code)]
 
 use annotate_snippets::Renderer;
@@ -78,6 +79,13 @@ enum Command {
         /// Write here instead of stdout (only when the contents change).
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Compare a spec with the running kernel's policy of its family: exit 0
+    /// when they agree, 1 when they differ, 2 on errors.
+    PolicyDiff {
+        /// The spec.
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
     },
 }
 
@@ -223,6 +231,55 @@ fn doc(spec: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
     }
 }
 
+fn policy_diff(spec: &std::path::Path) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    let spec = match Spec::load(spec) {
+        Ok(s) => s,
+        Err(e) => {
+            print(&mut stderr, &e.diagnostics, &e.source, false);
+            return ExitCode::from(2);
+        }
+    };
+    let family = spec.family();
+    let kernel = genl_runtime::Connection::new()
+        .and_then(|mut c| genl_cli::policy_diff::kernel_policy(&mut c, &family.name));
+    let kernel = match kernel {
+        Ok(k) => k,
+        Err(e @ genl_runtime::Error::FamilyNotFound { .. }) => {
+            let _ = writeln!(
+                stderr,
+                "error: the running kernel has no family `{}`: {e}",
+                family.name
+            );
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            let _ = writeln!(
+                stderr,
+                "error: cannot read the kernel's policy of `{}`: {e}",
+                family.name
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let report = genl_cli::policy_diff::diff(family, &kernel);
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(report.to_string().as_bytes());
+    if report.is_empty() {
+        let _ = writeln!(stderr, "`{}`: spec and kernel agree", family.name);
+        ExitCode::SUCCESS
+    } else {
+        let _ = writeln!(
+            stderr,
+            "`{}`: {} difference(s) between spec and kernel",
+            family.name,
+            report.len()
+        );
+        ExitCode::FAILURE
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
@@ -261,5 +318,6 @@ fn main() -> ExitCode {
             gen_module(&spec, output.as_deref(), options)
         }
         Command::Doc { spec, output } => doc(&spec, output.as_deref()),
+        Command::PolicyDiff { spec } => policy_diff(&spec),
     }
 }

@@ -1,1 +1,0 @@
-//! Where a spec and the running kernel's policy disagree.
