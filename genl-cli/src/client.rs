@@ -453,7 +453,7 @@ impl Client<'_> {
         let locate = |offset: u32| -> Option<Located> {
             let at = (offset as usize).checked_sub(wire::NLMSG_HDRLEN + wire::GENL_HDRLEN)?;
             self.codec
-                .locate(&self.family.op(p.op).name, p.kind, &p.payload, at)
+                .locate(&self.family.op(p.op).name, &p.payload, at)
         };
         if let Some(bad) = &k.bad_attr {
             match locate(bad.offset) {
@@ -499,14 +499,9 @@ fn print_json(out: &mut impl Write, value: &Value) -> Result<(), Failure> {
 
 /// The operation of the given name, or an error that suggests the closest.
 pub fn find_op(family: &Family, name: &str) -> Result<OpId, Failure> {
-    family.op_by_name(name).ok_or_else(|| {
-        let names = family.operations.list.iter().map(|o| o.name.as_str());
-        Failure::Message(format!(
-            "family `{}` has no operation `{name}`{}",
-            family.name,
-            suggest(name, names)
-        ))
-    })
+    Codec::new(family)
+        .op(name)
+        .map_err(|e| Failure::Message(e.to_string()))
 }
 
 /// ", did you mean `x`?" for the closest of `candidates`, or nothing.

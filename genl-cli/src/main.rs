@@ -141,20 +141,51 @@ fn check(specs: &[PathBuf], quiet: bool) -> ExitCode {
     }
 }
 
+/// Loads a spec, printing its errors (and, with `warnings`, its warnings)
+/// on `stderr`; `None` when it does not load.
+fn load(path: &std::path::Path, stderr: &mut impl Write, warnings: bool) -> Option<Spec> {
+    match Spec::load(path) {
+        Ok(spec) => {
+            if warnings {
+                print(stderr, spec.warnings(), spec.source(), false);
+            }
+            Some(spec)
+        }
+        Err(e) => {
+            print(stderr, &e.diagnostics, &e.source, false);
+            None
+        }
+    }
+}
+
+/// Writes `text` to `output` (only when it changes) or to stdout.
+fn emit(output: Option<&std::path::Path>, text: &str, stderr: &mut impl Write) -> ExitCode {
+    let result = match output {
+        Some(path) => genl_spec::write_if_changed(path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write: {e}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn gen_module(
     spec: &std::path::Path,
     output: Option<&std::path::Path>,
     options: genl_spec::codegen::Options,
 ) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
-    let spec = match Spec::load(spec) {
-        Ok(s) => s,
-        Err(e) => {
-            print(&mut stderr, &e.diagnostics, &e.source, false);
-            return ExitCode::FAILURE;
-        }
+    let Some(spec) = load(spec, &mut stderr, true) else {
+        return ExitCode::FAILURE;
     };
-    print(&mut stderr, spec.warnings(), spec.source(), false);
     let family = spec.family();
     if let Some(set) = options
         .ordered_sets
@@ -186,59 +217,22 @@ fn gen_module(
         return ExitCode::FAILURE;
     }
     let code = genl_spec::codegen::generate(&spec, &options);
-    let result = match output {
-        Some(path) => genl_spec::write_if_changed(path, &code)
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(code.as_bytes())
-            .map_err(|e| format!("cannot write: {e}")),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = writeln!(stderr, "error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    emit(output, &code, &mut stderr)
 }
 
 fn doc(spec: &std::path::Path, output: Option<&std::path::Path>) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
-    let spec = match Spec::load(spec) {
-        Ok(s) => s,
-        Err(e) => {
-            print(&mut stderr, &e.diagnostics, &e.source, false);
-            return ExitCode::FAILURE;
-        }
+    let Some(spec) = load(spec, &mut stderr, true) else {
+        return ExitCode::FAILURE;
     };
-    print(&mut stderr, spec.warnings(), spec.source(), false);
     let text = genl_cli::doc::markdown(&spec);
-    let result = match output {
-        Some(path) => genl_spec::write_if_changed(path, &text)
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write: {e}")),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = writeln!(stderr, "error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    emit(output, &text, &mut stderr)
 }
 
 fn policy_diff(spec: &std::path::Path) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
-    let spec = match Spec::load(spec) {
-        Ok(s) => s,
-        Err(e) => {
-            print(&mut stderr, &e.diagnostics, &e.source, false);
-            return ExitCode::from(2);
-        }
+    let Some(spec) = load(spec, &mut stderr, false) else {
+        return ExitCode::from(2);
     };
     let family = spec.family();
     let kernel = genl_runtime::Connection::new()

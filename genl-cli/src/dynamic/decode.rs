@@ -30,16 +30,7 @@ pub(crate) fn attr_int(attr: &Attr) -> Option<IntWire> {
             big_endian: false,
             variable: true,
         }),
-        t => t.int_width().map(|w| {
-            IntWire::fixed(
-                w,
-                matches!(
-                    t,
-                    AttrType::S8 | AttrType::S16 | AttrType::S32 | AttrType::S64
-                ),
-                attr.byte_order,
-            )
-        }),
+        t => IntWire::of_type(t, attr.byte_order),
     }
 }
 
@@ -208,17 +199,7 @@ impl Codec<'_> {
         }
         if let Some(w) = attr
             .sub_type
-            .and_then(|t| t.int_width().map(|width| (t, width)))
-            .map(|(t, width)| {
-                IntWire::fixed(
-                    width,
-                    matches!(
-                        t,
-                        AttrType::S8 | AttrType::S16 | AttrType::S32 | AttrType::S64
-                    ),
-                    attr.byte_order,
-                )
-            })
+            .and_then(|t| IntWire::of_type(t, attr.byte_order))
         {
             if !payload.len().is_multiple_of(w.width) {
                 return Err(WireError::new(DecodeErrorKind::Invalid(format!(
@@ -250,16 +231,7 @@ impl Codec<'_> {
             return Err(too_deep());
         }
         let elem = attr.sub_type.unwrap_or(AttrType::Nest);
-        let scalar = elem.int_width().map(|width| {
-            IntWire::fixed(
-                width,
-                matches!(
-                    elem,
-                    AttrType::S8 | AttrType::S16 | AttrType::S32 | AttrType::S64
-                ),
-                attr.byte_order,
-            )
-        });
+        let scalar = IntWire::of_type(elem, attr.byte_order);
         let mut out = Vec::new();
         for (i, a) in wire::attrs(payload).enumerate() {
             let at = |e: WireError| e.at(Step::Index(i));

@@ -295,21 +295,16 @@ impl Codec<'_> {
             self.struct_from_json(def, json, &mut out)?;
             return Ok(out);
         }
-        if let Some((t, width)) = attr.sub_type.and_then(|t| t.int_width().map(|w| (t, w))) {
-            let wire = IntWire::fixed(
-                width,
-                matches!(
-                    t,
-                    AttrType::S8 | AttrType::S16 | AttrType::S32 | AttrType::S64
-                ),
-                attr.byte_order,
-            );
+        if let Some(wire) = attr
+            .sub_type
+            .and_then(|t| IntWire::of_type(t, attr.byte_order))
+        {
             let format = IntFormat::of(
                 self.family,
                 attr.enum_,
                 attr.enum_as_flags,
                 attr.display_hint,
-                Some(width),
+                Some(wire.width as u32),
             );
             let items = json
                 .as_array()
@@ -343,21 +338,13 @@ impl Codec<'_> {
         for (i, item) in items.iter().enumerate() {
             let at = |e: InputError| e.at(Step::Index(i));
             let index = u16::try_from(i + 1).unwrap_or(u16::MAX) & NLA_TYPE_MASK;
-            if let Some(width) = elem.int_width() {
-                let wire = IntWire::fixed(
-                    width,
-                    matches!(
-                        elem,
-                        AttrType::S8 | AttrType::S16 | AttrType::S32 | AttrType::S64
-                    ),
-                    attr.byte_order,
-                );
+            if let Some(wire) = IntWire::of_type(elem, attr.byte_order) {
                 let format = IntFormat::of(
                     self.family,
                     attr.enum_,
                     attr.enum_as_flags,
                     attr.display_hint,
-                    Some(width),
+                    Some(wire.width as u32),
                 );
                 let v = self.int_from_json(format, wire, item).map_err(at)?;
                 let mut bytes = Vec::with_capacity(8);

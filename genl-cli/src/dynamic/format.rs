@@ -5,7 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use genl_spec::model::{DefId, DefKind, Family};
-use genl_spec::raw::{ByteOrder, DisplayHint, Scope};
+use genl_spec::raw::{AttrType, ByteOrder, DisplayHint, Scope};
 use serde_json::Value;
 
 /// The wire shape of an integer.
@@ -27,6 +27,18 @@ impl IntWire {
             big_endian: byte_order == Some(ByteOrder::BigEndian),
             variable: false,
         }
+    }
+
+    /// The fixed-width integer of an attribute type (`u8` to `s64`), if it
+    /// is one.
+    pub fn of_type(ty: AttrType, byte_order: Option<ByteOrder>) -> Option<IntWire> {
+        use AttrType::{S8, S16, S32, S64};
+        let width = ty.int_width()?;
+        Some(IntWire::fixed(
+            width,
+            matches!(ty, S8 | S16 | S32 | S64),
+            byte_order,
+        ))
     }
 
     /// The smallest and largest value.

@@ -235,14 +235,8 @@ impl<'f> Codec<'f> {
     /// Names the attribute at byte `offset` of a request payload this codec
     /// built (`offset` counted from the start of the payload, just after the
     /// genl header): its path of spec names, and the set nested in it.
-    /// (`_kind` is the request's kind; both kinds share the op's set.)
-    pub fn locate(
-        &self,
-        op: &str,
-        _kind: RequestKind,
-        payload: &[u8],
-        offset: usize,
-    ) -> Option<Located> {
+    /// Both kinds of request of an operation use its set.
+    pub fn locate(&self, op: &str, payload: &[u8], offset: usize) -> Option<Located> {
         let id = self.family.op_by_name(op)?;
         let header = self
             .family

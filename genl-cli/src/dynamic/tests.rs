@@ -239,7 +239,7 @@ fn offsets_are_named_from_the_request() {
         .unwrap();
     // Header (4), id (8), then the list at 12: element 0 at 16, 1 at 28
     // (a nest of 12 bytes: its header, then x in 8).
-    let at = |offset| codec.locate("set", RequestKind::Do, &payload, offset);
+    let at = |offset| codec.locate("set", &payload, offset);
     assert_eq!(at(4).unwrap().path, ".id");
     assert_eq!(at(12).unwrap().path, ".list");
     let x = at(32).unwrap();
