@@ -148,8 +148,13 @@ pub(super) fn build(
         copy(program, &stage.join("usr/bin").join(name))?;
         copy_libs(stage, program)?;
     }
-    copy(guest, &inside(stage, Path::new(GUEST_BIN)))?;
+    let guest_copy = inside(stage, Path::new(GUEST_BIN));
+    copy(guest, &guest_copy)?;
     copy_libs(stage, guest)?;
+    // A debug build is mostly debug info, which the guest would unpack for
+    // nothing (symbols stay, so backtraces keep their function names).
+    // Without `strip` the program goes in as it is.
+    let _ = output("strip", &["--strip-debug", &guest_copy.to_string_lossy()]);
 
     let mut arg_lines = String::new();
     for a in args {

@@ -106,6 +106,10 @@ impl Vm {
         let cache = cache_dir();
         std::fs::create_dir_all(&cache)
             .map_err(|e| Skip(format!("cannot create {}: {e}", cache.display())))?;
+        let probe = cache.join(format!(".probe-{}", std::process::id()));
+        std::fs::write(&probe, "")
+            .map_err(|e| Skip(format!("cannot write to {}: {e}", cache.display())))?;
+        let _ = std::fs::remove_file(&probe);
         host::ensure_tools().map_err(Skip)?;
         let kernel = host::kernel(&cache).map_err(|e| Skip(format!("no kernel: {e}")))?;
         let dpctl = host::ovs_dpctl(&cache).map_err(|e| Skip(format!("no ovs-dpctl: {e}")))?;
