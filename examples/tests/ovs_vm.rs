@@ -1,0 +1,58 @@
+//! The Open vSwitch tests against a real kernel: boots a VM with
+//! `openvswitch.ko` (`genl_testkit::vm`) and runs the `genl-ovs-vm-tests`
+//! binary inside it. Skips when the VM cannot be had here (no root to
+//! install qemu, no network for the kernel); `GENL_STRICT=1` makes that a
+//! failure.
+
+use std::path::Path;
+use std::time::Instant;
+
+use genl_testkit::vm::{Outcome, Vm};
+
+/// Tests the guest must report as passed (it may have more).
+const EXPECTED: &[&str] = &[
+    "families_resolve",
+    "dpctl_datapath_seen_by_raw_dump",
+    "dpctl_add_if_veth",
+];
+
+#[test]
+fn ovs_tests_pass_in_vm() {
+    let start = Instant::now();
+    let vm = match Vm::prepare() {
+        Ok(vm) => vm,
+        Err(skip) => return genl_testkit::skip("ovs_tests_pass_in_vm", &skip.0),
+    };
+    let prepared = start.elapsed();
+    let guest = Path::new(env!("CARGO_BIN_EXE_genl-ovs-vm-tests"));
+    let run = vm.run(guest, &[]).unwrap_or_else(|e| panic!("{e}"));
+    println!("{}", run.log);
+    println!(
+        "kernel {}: prepared in {:.1} s, ran in {:.1} s",
+        vm.kernel_release(),
+        prepared.as_secs_f64(),
+        (start.elapsed() - prepared).as_secs_f64()
+    );
+    for (name, outcome) in &run.results {
+        println!("guest: {name} ... {outcome:?}");
+    }
+    let failed: Vec<&str> = run
+        .results
+        .iter()
+        .filter(|(_, o)| *o == Outcome::Failed)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "guest tests not passed: {failed:?}\n{}",
+        run.log
+    );
+    for name in EXPECTED {
+        assert!(
+            run.results.iter().any(|(n, _)| n == name),
+            "guest test {name} did not run\n{}",
+            run.log
+        );
+    }
+    assert_eq!(run.exit, 0, "the guest program failed\n{}", run.log);
+}
