@@ -11,7 +11,7 @@ use genl_spec::model::Family;
 use genl_spec::raw::{AttrType, ByteOrder, MemberType};
 
 fn load(name: &str) -> Spec {
-    Spec::load(&common::project_spec(name)).unwrap_or_else(|e| panic!("{}", e.render()))
+    Spec::load(common::project_spec(name)).unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
 /// Asserts that `set` holds exactly these attributes, in this order, with
@@ -268,7 +268,7 @@ fn ovs_vport_matches_the_header() {
     let entries: Vec<(&str, u64)> = e
         .entries
         .iter()
-        .map(|x| (x.name.as_str(), x.value as u64))
+        .map(|x| (x.name.as_str(), x.value))
         .collect();
     assert_eq!(
         entries,

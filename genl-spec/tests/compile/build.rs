@@ -118,8 +118,16 @@ fn main() {
         ));
         for file in files {
             let stem = file.file_stem().expect("a file name").to_string_lossy();
+            // The project's ovs_packet events hold ovs_flow's whole key set
+            // (an extern set), which makes its `Event` enum's variants differ
+            // widely in size; the generator does not box event variants.
+            let allow = if group == "project" && stem == "ovs_packet" {
+                "missing_docs, clippy::large_enum_variant"
+            } else {
+                "missing_docs"
+            };
             list.push_str(&format!(
-                "    #[allow(missing_docs)]\n    pub mod {stem} {{\n        include!({:?});\n    }}\n",
+                "    #[allow({allow})]\n    pub mod {stem} {{\n        include!({:?});\n    }}\n",
                 file.display().to_string()
             ));
         }
