@@ -147,6 +147,29 @@ round_trips!(nlctrl = genl_compile_tests::project::nlctrl;
     GetpolicyDumpRequest, GetpolicyDumpReply, NewmcastGrpEvent, DelmcastGrpEvent,
 );
 
+// The project's own OVS specs; its ovs_flow has ordered actions and its
+// ovs_packet key is ovs_flow's key set (build.rs).
+round_trips!(project_ovs_datapath = genl_compile_tests::project::ovs_datapath;
+    Datapath, NewDoRequest, GetDoReply, SetDoRequest,
+);
+round_trips!(project_ovs_vport = genl_compile_tests::project::ovs_vport;
+    VportOptions, VxlanExt, UpcallStats, Vport, NewDoRequest, GetDoReply, SetDoRequest,
+);
+round_trips!(project_ovs_flow = genl_compile_tests::project::ovs_flow;
+    Action = Vec<family::Action>, FlowAttrs, KeyAttrs, TunnelKeyAttrs, NshKeyAttrs, CtAttrs,
+    NatAttrs, SampleAttrs, CheckPktLenAttrs, DecTtlAttrs, PsampleAttrs, UserspaceAttrs,
+    VxlanExtAttrs, NewDoRequest, GetDoReply, SetDoRequest,
+);
+round_trips!(project_ovs_packet = genl_compile_tests::project::ovs_packet;
+    PacketAttrs, MissEvent, ActionEvent, ExecuteDoRequest,
+);
+round_trips!(project_ovs_meter = genl_compile_tests::project::ovs_meter;
+    Meter, Band, FeaturesDoReply, SetDoRequest, GetDoReply,
+);
+round_trips!(project_ovs_ct_limit = genl_compile_tests::project::ovs_ct_limit;
+    CtLimit, GetDoReply,
+);
+
 #[cfg(genl_corpus)]
 round_trips!(ovs_datapath = genl_compile_tests::corpus::ovs_datapath;
     Datapath, GetDoRequest, GetDoReply, GetDumpRequest, GetDumpReply, NewDoRequest,

@@ -138,6 +138,22 @@ views!(nlctrl = genl_compile_tests::project::nlctrl;
     GetpolicyDumpReply,
 );
 
+views!(project_ovs_datapath = genl_compile_tests::project::ovs_datapath;
+    Datapath, GetDoReply, NewDoRequest,
+);
+views!(project_ovs_vport = genl_compile_tests::project::ovs_vport;
+    VportOptions, UpcallStats, Vport, GetDoReply,
+);
+views!(project_ovs_flow = genl_compile_tests::project::ovs_flow;
+    FlowAttrs, KeyAttrs, TunnelKeyAttrs, SampleAttrs, CheckPktLenAttrs, DecTtlAttrs, GetDoReply,
+);
+views!(project_ovs_packet = genl_compile_tests::project::ovs_packet;
+    PacketAttrs, MissEvent, ExecuteDoRequest,
+);
+views!(project_ovs_meter = genl_compile_tests::project::ovs_meter;
+    Meter, Band, GetDoReply,
+);
+
 #[cfg(genl_corpus)]
 views!(ovs_datapath = genl_compile_tests::corpus::ovs_datapath;
     Datapath, GetDoReply, GetDumpReply, NewDoRequest,
