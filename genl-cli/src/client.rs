@@ -245,6 +245,10 @@ struct Prepared {
     op: OpId,
     kind: RequestKind,
     cmd: u8,
+    /// A `do` with a declared reply is sent with `NLM_F_ECHO`, as the typed
+    /// clients send it: families that answer through their notification
+    /// (Open vSwitch) reply to the requester only then.
+    echo: bool,
     payload: Vec<u8>,
 }
 
@@ -288,6 +292,7 @@ impl Client<'_> {
         Ok(Prepared {
             op: id,
             kind,
+            echo: kind == RequestKind::Do && o.do_.as_ref().is_some_and(|d| d.reply.is_some()),
             cmd: u8::try_from(cmd)
                 .map_err(|_| Failure::Message(format!("{op}: command {cmd} > 255")))?,
             payload,
@@ -299,7 +304,7 @@ impl Client<'_> {
             cmd: p.cmd,
             version: u8::try_from(self.family.version).unwrap_or(u8::MAX),
             kind: p.kind,
-            flags: self.flags,
+            flags: self.flags | if p.echo { wire::flags::ECHO } else { 0 },
             payload: &p.payload,
         }
     }

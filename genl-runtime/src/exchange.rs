@@ -171,7 +171,15 @@ impl Exchange {
             cmd: R::CMD,
             version: R::VERSION,
         };
-        let mut pending = self.write_message(family_id, genl, R::KIND, extra_flags, |tx| {
+        // A `do` that expects a reply asks for an echo: families that answer
+        // through their notification (Open vSwitch's new, set and del) send
+        // the requester a copy only then, and families that reply directly
+        // ignore the flag.
+        let echo = match (R::KIND, R::REPLY_CMD) {
+            (RequestKind::Do, Some(_)) => flags::ECHO,
+            _ => 0,
+        };
+        let mut pending = self.write_message(family_id, genl, R::KIND, extra_flags | echo, |tx| {
             header.write(tx);
             req.encode(&mut Writer::new(tx));
         });

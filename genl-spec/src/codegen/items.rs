@@ -285,9 +285,16 @@ pub(super) fn definition(family: &Family, options: &Options, id: DefId) -> Token
                 quote! { #doc #annotation #zeroed #serde pub #f: #ty, }
             });
             let serde = super::serde::struct_container(options);
+            // All zeros, as C's `= {0}`; the standard library implements
+            // `Default` for byte arrays of at most 32.
+            let default = if zeroable(family, s) {
+                quote!(Default,)
+            } else {
+                TokenStream::new()
+            };
             quote! {
                 #doc
-                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+                #[derive(Clone, Copy, Debug, #default PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
                 #arbitrary
                 #serde
                 pub struct #name {
@@ -601,4 +608,21 @@ mod tests {
             "{code}"
         );
     }
+}
+
+/// Whether a struct can derive `Default`: no byte array of its own or of a
+/// nested struct is longer than 32.
+fn zeroable(family: &Family, s: &crate::model::StructDef) -> bool {
+    s.members.iter().all(|m| match m.struct_ {
+        Some(id) => match &family.def(id).kind {
+            DefKind::Struct(inner) => zeroable(family, inner),
+            _ => true,
+        },
+        None => {
+            !matches!(
+                m.ty,
+                MemberType::Pad | MemberType::Binary | MemberType::String
+            ) || m.size <= 32
+        }
+    })
 }

@@ -9,7 +9,7 @@ pub const FAMILY_NAME: &str = "ovs_ct_limit";
 /// The family version written in the genl header of every request.
 pub const FAMILY_VERSION: u8 = 1;
 /// The fixed header of every OVS family (struct ovs_header).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsHeader {
     /// Interface index of the datapath's local port.
     #[genl(s32)]
@@ -18,7 +18,7 @@ pub struct OvsHeader {
 /// The zone-id that stands for the default limit (OVS_ZONE_LIMIT_DEFAULT_ZONE).
 pub const OVS_ZONE_LIMIT_DEFAULT_ZONE: i64 = -1;
 /// The limit of one zone (struct ovs_zone_limit, 12 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsZoneLimit {
     /// The zone; -1 for the default limit.
     #[genl(s32)]

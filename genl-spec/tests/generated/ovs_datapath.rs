@@ -12,7 +12,7 @@ pub const FAMILY_NAME: &str = "ovs_datapath";
 /// The family version written in the genl header of every request.
 pub const FAMILY_VERSION: u8 = 2;
 /// The fixed header of every OVS family (struct ovs_header).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsHeader {
     /// Interface index of the datapath's local port; 0 for none.
     #[genl(s32)]
@@ -29,7 +29,7 @@ pub struct OvsHeader {
     DISPATCH_UPCALL_PER_CPU = 8; const _ = ! 0; }
 }
 /// Packet counters of a datapath (struct ovs_dp_stats, 32 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsDpStats {
     /// Packets that matched a flow.
     #[genl(u64)]
@@ -45,7 +45,7 @@ pub struct OvsDpStats {
     pub n_flows: u64,
 }
 /// Mask usage of the flow lookup (struct ovs_dp_megaflow_stats, 32 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsDpMegaflowStats {
     /// Masks tried over all lookups.
     #[genl(u64)]

@@ -11,14 +11,14 @@ pub const FAMILY_NAME: &str = "ovs_flow";
 /// The family version written in the genl header of every request.
 pub const FAMILY_VERSION: u8 = 1;
 /// The fixed header of every OVS family (struct ovs_header).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsHeader {
     /// Interface index of the datapath's local port; 0 for none.
     #[genl(s32)]
     pub dp_ifindex: i32,
 }
 /// Counters of a flow (struct ovs_flow_stats, 16 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsFlowStats {
     /// Packets that matched.
     #[genl(u64)]
@@ -44,7 +44,7 @@ pub enum OvsFragType {
     Unknown(u64),
 }
 /// Ethernet addresses (struct ovs_key_ethernet, 12 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyEthernet {
     #[genl(binary, len = 6)]
     pub eth_src: [u8; 6],
@@ -52,13 +52,13 @@ pub struct OvsKeyEthernet {
     pub eth_dst: [u8; 6],
 }
 /// One MPLS label stack entry (struct ovs_key_mpls, 4 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyMpls {
     #[genl(u32, be)]
     pub mpls_lse: ::genl_runtime::wire::Be<u32>,
 }
 /// IPv4 header fields (struct ovs_key_ipv4, 12 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyIpv4 {
     #[genl(u32, be)]
     pub ipv4_src: ::genl_runtime::wire::Be<u32>,
@@ -74,7 +74,7 @@ pub struct OvsKeyIpv4 {
     pub ipv4_frag: u8,
 }
 /// IPv6 header fields (struct ovs_key_ipv6, 40 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyIpv6 {
     #[genl(binary, len = 16)]
     pub ipv6_src: [u8; 16],
@@ -93,13 +93,13 @@ pub struct OvsKeyIpv6 {
     pub ipv6_frag: u8,
 }
 /// IPv6 extension headers seen (struct ovs_key_ipv6_exthdrs, 2 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyIpv6Exthdrs {
     #[genl(u16)]
     pub hdrs: u16,
 }
 /// TCP ports (struct ovs_key_tcp, 4 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyTcp {
     #[genl(u16, be)]
     pub tcp_src: ::genl_runtime::wire::Be<u16>,
@@ -107,7 +107,7 @@ pub struct OvsKeyTcp {
     pub tcp_dst: ::genl_runtime::wire::Be<u16>,
 }
 /// UDP ports (struct ovs_key_udp, 4 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyUdp {
     #[genl(u16, be)]
     pub udp_src: ::genl_runtime::wire::Be<u16>,
@@ -115,7 +115,7 @@ pub struct OvsKeyUdp {
     pub udp_dst: ::genl_runtime::wire::Be<u16>,
 }
 /// SCTP ports (struct ovs_key_sctp, 4 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeySctp {
     #[genl(u16, be)]
     pub sctp_src: ::genl_runtime::wire::Be<u16>,
@@ -123,7 +123,7 @@ pub struct OvsKeySctp {
     pub sctp_dst: ::genl_runtime::wire::Be<u16>,
 }
 /// ICMP type and code (struct ovs_key_icmp, 2 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyIcmp {
     #[genl(u8)]
     pub icmp_type: u8,
@@ -131,7 +131,7 @@ pub struct OvsKeyIcmp {
     pub icmp_code: u8,
 }
 /// ICMPv6 type and code (struct ovs_key_icmpv6, 2 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyIcmpv6 {
     #[genl(u8)]
     pub icmpv6_type: u8,
@@ -139,7 +139,7 @@ pub struct OvsKeyIcmpv6 {
     pub icmpv6_code: u8,
 }
 /// ARP fields (struct ovs_key_arp, 24 bytes with its tail padding).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyArp {
     #[genl(u32, be)]
     pub arp_sip: ::genl_runtime::wire::Be<u32>,
@@ -156,7 +156,7 @@ pub struct OvsKeyArp {
     pub pad: [u8; 2],
 }
 /// IPv6 neighbour discovery fields (struct ovs_key_nd, 28 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyNd {
     #[genl(binary, len = 16)]
     pub nd_target: [u8; 16],
@@ -167,7 +167,7 @@ pub struct OvsKeyNd {
 }
 /// Original direction of the tracked IPv4 connection
 /// (struct ovs_key_ct_tuple_ipv4, 16 bytes with its tail padding).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyCtTupleIpv4 {
     #[genl(u32, be)]
     pub ipv4_src: ::genl_runtime::wire::Be<u32>,
@@ -185,7 +185,7 @@ pub struct OvsKeyCtTupleIpv4 {
 }
 /// Original direction of the tracked IPv6 connection
 /// (struct ovs_key_ct_tuple_ipv6, 40 bytes with its tail padding).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsKeyCtTupleIpv6 {
     #[genl(binary, len = 16)]
     pub ipv6_src: [u8; 16],
@@ -202,7 +202,7 @@ pub struct OvsKeyCtTupleIpv6 {
     pub pad: [u8; 3],
 }
 /// Base header of NSH (struct ovs_nsh_key_base, 8 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsNshKeyBase {
     #[genl(u8)]
     pub flags: u8,
@@ -216,7 +216,7 @@ pub struct OvsNshKeyBase {
     pub path_hdr: ::genl_runtime::wire::Be<u32>,
 }
 /// NSH metadata of type 1 (struct ovs_nsh_key_md1, 16 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsNshKeyMd1 {
     /// Four big-endian 32-bit context words.
     #[genl(binary, len = 16)]
@@ -256,7 +256,7 @@ pub enum OvsHashAlg {
     Unknown(u64),
 }
 /// Argument of the hash action (struct ovs_action_hash, 8 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsActionHash {
     #[genl(u32)]
     pub hash_alg: u32,
@@ -265,7 +265,7 @@ pub struct OvsActionHash {
     pub hash_basis: u32,
 }
 /// Argument of the push-vlan action (struct ovs_action_push_vlan, 4 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsActionPushVlan {
     /// Tag protocol id (802.1Q or 802.1ad).
     #[genl(u16, be)]
@@ -275,7 +275,7 @@ pub struct OvsActionPushVlan {
     pub vlan_tci: ::genl_runtime::wire::Be<u16>,
 }
 /// Argument of the push-mpls action (struct ovs_action_push_mpls, 8 bytes with its tail padding).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsActionPushMpls {
     /// Label stack entry to push.
     #[genl(u32, be)]
@@ -288,7 +288,7 @@ pub struct OvsActionPushMpls {
     pub pad: [u8; 2],
 }
 /// Argument of the add-mpls action (struct ovs_action_add_mpls, 8 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsActionAddMpls {
     /// Label stack entry to push.
     #[genl(u32, be)]
@@ -301,7 +301,7 @@ pub struct OvsActionAddMpls {
     pub tun_flags: u16,
 }
 /// Argument of the push-eth action (struct ovs_action_push_eth, 12 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsActionPushEth {
     #[genl(binary, len = 6)]
     pub eth_src: [u8; 6],
@@ -309,7 +309,7 @@ pub struct OvsActionPushEth {
     pub eth_dst: [u8; 6],
 }
 /// Argument of the trunc action (struct ovs_action_trunc, 4 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsActionTrunc {
     /// Largest packet size kept (bytes).
     #[genl(u32)]

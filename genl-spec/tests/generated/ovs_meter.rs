@@ -10,14 +10,14 @@ pub const FAMILY_NAME: &str = "ovs_meter";
 /// The family version written in the genl header of every request.
 pub const FAMILY_VERSION: u8 = 1;
 /// The fixed header of every OVS family (struct ovs_header).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsHeader {
     /// Interface index of the datapath's local port.
     #[genl(s32)]
     pub dp_ifindex: i32,
 }
 /// Counters of a meter or a band (struct ovs_flow_stats, 16 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsFlowStats {
     /// Packets counted.
     #[genl(u64)]

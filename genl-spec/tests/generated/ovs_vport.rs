@@ -11,7 +11,7 @@ pub const FAMILY_NAME: &str = "ovs_vport";
 /// The family version written in the genl header of every request.
 pub const FAMILY_VERSION: u8 = 1;
 /// The fixed header of every OVS family (struct ovs_header).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsHeader {
     /// Interface index of the datapath's local port; 0 for none.
     #[genl(s32)]
@@ -43,7 +43,7 @@ pub enum VportType {
     Unknown(u64),
 }
 /// Traffic counters of a port (struct ovs_vport_stats, 64 bytes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
 pub struct OvsVportStats {
     /// Packets received.
     #[genl(u64)]

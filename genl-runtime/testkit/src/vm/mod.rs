@@ -126,6 +126,14 @@ impl Vm {
         })
     }
 
+    /// Puts another host program (with its shared libraries) on the
+    /// guest's `PATH`, under its own file name: an application the guest
+    /// program runs.
+    pub fn with_program(mut self, program: impl Into<PathBuf>) -> Vm {
+        self.programs.push(program.into());
+        self
+    }
+
     /// The kernel release the guest boots (`6.1.0-NN-cloud-amd64`).
     pub fn kernel_release(&self) -> &str {
         &self.kernel.release

@@ -1,0 +1,26 @@
+//! Generates the six Open vSwitch families from `specs/`, as an
+//! application's build script does. Action lists are ordered (an action may
+//! repeat, and order is meaning: `push_vlan, output:1, pop_vlan, output:2`);
+//! `ovs_packet`'s upcall key and egress tunnel key are `ovs_flow`'s sets, so
+//! an upcall's key is the same type a flow is installed with.
+
+const FAMILIES: &[&str] = &[
+    "ovs_datapath",
+    "ovs_vport",
+    "ovs_flow",
+    "ovs_packet",
+    "ovs_meter",
+    "ovs_ct_limit",
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    genl_spec::Builder::new()
+        .specs(FAMILIES.iter().map(|f| format!("../../specs/{f}.yaml")))
+        .ordered_set("action-attrs")
+        .extern_set("packet-attrs.key", "crate::flow::KeyAttrs")
+        .extern_set("packet-attrs.egress-tun-key", "crate::flow::TunnelKeyAttrs")
+        .views(true)
+        .async_client(true)
+        .generate()?;
+    Ok(())
+}
