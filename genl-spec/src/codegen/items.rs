@@ -557,6 +557,23 @@ pub(super) fn operations(family: &Family, options: &Options, p: &types::Prelude)
     }
 }
 
+/// Whether a struct can derive `Default`: no byte array of its own or of a
+/// nested struct is longer than 32.
+fn zeroable(family: &Family, s: &crate::model::StructDef) -> bool {
+    s.members.iter().all(|m| match m.struct_ {
+        Some(id) => match &family.def(id).kind {
+            DefKind::Struct(inner) => zeroable(family, inner),
+            _ => true,
+        },
+        None => {
+            !matches!(
+                m.ty,
+                MemberType::Pad | MemberType::Binary | MemberType::String
+            ) || m.size <= 32
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Options, doc_lines};
@@ -608,21 +625,4 @@ mod tests {
             "{code}"
         );
     }
-}
-
-/// Whether a struct can derive `Default`: no byte array of its own or of a
-/// nested struct is longer than 32.
-fn zeroable(family: &Family, s: &crate::model::StructDef) -> bool {
-    s.members.iter().all(|m| match m.struct_ {
-        Some(id) => match &family.def(id).kind {
-            DefKind::Struct(inner) => zeroable(family, inner),
-            _ => true,
-        },
-        None => {
-            !matches!(
-                m.ty,
-                MemberType::Pad | MemberType::Binary | MemberType::String
-            ) || m.size <= 32
-        }
-    })
 }
