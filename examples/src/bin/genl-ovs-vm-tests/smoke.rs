@@ -1,31 +1,16 @@
-//! Open vSwitch tests that run inside a virtual machine booting a real
-//! kernel with `openvswitch.ko` (the host test `examples/tests/ovs_vm.rs`
-//! boots it through `genl_testkit::vm` and runs this program as root with
-//! `GENL_IN_VM=1`). Debian's `ovs-dpctl`, the C reference client, is the
-//! peer that our side is checked against.
-//!
-//! Output and filtering are libtest's (`libtest-mimic`). Stdout carries
-//! libtest's lines only, which the host parses: tests print with
-//! `eprintln!` (stderr goes to the guest console, part of the host's log).
-//! Tests run one at a time unless `--test-threads` says otherwise, since
-//! they share the kernel's datapaths.
-//!
-//! Adding a test: write `fn name() -> TestResult` and list it in [`TESTS`].
+//! Smoke tests: the families resolve, and the reference `ovs-dpctl`'s
+//! datapaths and ports are seen through raw requests.
 
 use std::process::Command;
 
 use genl_runtime::wire::attrs;
 use genl_runtime::{Connection, RawRequest, RequestKind};
-use libtest_mimic::{Arguments, ColorSetting, Failed, Trial};
+use libtest_mimic::Failed;
 
-/// What a test returns: `Err` with the reason when it fails.
-type TestResult = Result<(), Failed>;
-
-/// A test: its name and its function.
-type Test = (&'static str, fn() -> TestResult);
+use crate::support::{Datapath, Test, TestResult, run};
 
 /// The tests, by name.
-const TESTS: &[Test] = &[
+pub const TESTS: &[Test] = &[
     ("families_resolve", families_resolve),
     (
         "dpctl_datapath_seen_by_raw_dump",
@@ -55,64 +40,6 @@ const OVS_DP_ATTR_NAME: u16 = 1;
 const OVS_VPORT_CMD_GET: u8 = 3;
 /// `OVS_VPORT_ATTR_NAME`: a NUL-terminated string.
 const OVS_VPORT_ATTR_NAME: u16 = 3;
-
-fn main() {
-    if std::env::var_os("GENL_IN_VM").is_none() {
-        println!(
-            "genl-ovs-vm-tests runs inside the VM that `cargo test -p genl-examples --test ovs_vm` boots; nothing to do here"
-        );
-        return;
-    }
-    let mut args = Arguments::from_args();
-    if args.test_threads.is_none() {
-        args.test_threads = Some(1);
-    }
-    // The serial port is a terminal, but the host reads it as a file.
-    if args.color.is_none() {
-        args.color = Some(ColorSetting::Never);
-    }
-    let trials = TESTS
-        .iter()
-        .map(|&(name, test)| Trial::test(name, test))
-        .collect();
-    libtest_mimic::run(&args, trials).exit();
-}
-
-/// Runs a program, returning its stdout, or failing with its stderr.
-fn run(program: &str, args: &[&str]) -> Result<String, Failed> {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    eprintln!("$ {program} {}\n{stdout}", args.join(" "));
-    if !out.status.success() {
-        return Err(format!(
-            "{program} {} failed ({}): {}",
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(stdout)
-}
-
-/// A datapath made by `ovs-dpctl add-dp`, deleted on drop.
-struct Datapath(&'static str);
-
-impl Datapath {
-    fn add(name: &'static str) -> Result<Datapath, Failed> {
-        run("ovs-dpctl", &["add-dp", name])?;
-        Ok(Datapath(name))
-    }
-}
-
-impl Drop for Datapath {
-    fn drop(&mut self) {
-        let _ = Command::new("ovs-dpctl").args(["del-dp", self.0]).output();
-    }
-}
 
 /// Dumps `family`'s `cmd` with an `ovs_header` for `dp_ifindex`, and
 /// returns the string attribute `name_attr` of every reply.
