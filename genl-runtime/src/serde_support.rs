@@ -46,7 +46,7 @@
 use crate::codec::{
     Bitfield32, CStruct, GenlEnum, GenlSubMessage, SelectorValue, TypeValue, UnknownAttr,
 };
-use crate::wire::{Be, Writer};
+use crate::wire::{Be, Writer, text};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess,
@@ -54,9 +54,9 @@ use serde::de::{
 };
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::marker::PhantomData;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
 
 // ---------------------------------------------------------------------------
 // Formats and the `with` wrappers
@@ -288,34 +288,9 @@ impl<const N: usize> Bytes for [u8; N] {
     }
 }
 
-/// Lowercase hex, each byte followed by `sep` but the last.
-fn hex(bytes: &[u8], sep: &str) -> String {
-    let mut out = String::with_capacity(bytes.len() * (2 + sep.len()));
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
-/// Bytes from hex digits, with any whitespace between bytes (as Python's
-/// `bytes.fromhex`, which the CLI uses).
+/// Bytes from hex digits, with any whitespace between bytes.
 fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err(format!("odd number of hex digits in {s:?}"));
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|p| u8::from_str_radix(p, 16).ok())
-                .ok_or_else(|| format!("{s:?} is not hex"))
-        })
-        .collect()
+    text::parse_hex(s).ok_or_else(|| format!("{s:?} is not hex"))
 }
 
 /// Reads a string, a byte string or an array of byte values, then applies `parse`.
@@ -362,7 +337,7 @@ pub enum HexBytes {}
 
 impl<B: Bytes> Format<B> for HexBytes {
     fn serialize_as<S: Serializer>(value: &B, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&hex(value.as_bytes(), ""))
+        serializer.serialize_str(&text::hex(value.as_bytes(), ""))
     }
 
     fn deserialize_as<'de, D: Deserializer<'de>>(deserializer: D) -> Result<B, D::Error> {
@@ -388,13 +363,13 @@ impl<T: Int> Format<T> for HexHint {
     }
 
     fn deserialize_as<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-        deserializer.deserialize_any(IntVisitor::<T>(PhantomData, parse_hex_int))
+        deserializer.deserialize_any(IntVisitor::<T>(PhantomData, text::parse_hex_int))
     }
 }
 
 impl Format<Vec<u8>> for HexHint {
     fn serialize_as<S: Serializer>(value: &Vec<u8>, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&hex(value, " "))
+        serializer.serialize_str(&text::hex(value, " "))
     }
 
     fn deserialize_as<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
@@ -404,28 +379,12 @@ impl Format<Vec<u8>> for HexHint {
 
 impl<const N: usize> Format<[u8; N]> for HexHint {
     fn serialize_as<S: Serializer>(value: &[u8; N], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&hex(value, " "))
+        serializer.serialize_str(&text::hex(value, " "))
     }
 
     fn deserialize_as<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[u8; N], D::Error> {
         deserialize_bytes_with(deserializer, "hex digits", parse_hex)
     }
-}
-
-/// An integer in hex text, as Python's `int(s, 16)` takes it: an optional
-/// sign, an optional `0x`.
-fn parse_hex_int(s: &str) -> Option<i128> {
-    let t = s.trim();
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    let v = i128::from_str_radix(t, 16).ok()?;
-    Some(if neg { -v } else { v })
 }
 
 /// Reads an integer from a number, or from a string with `parse`.
@@ -471,19 +430,12 @@ impl<'de, T: Int> Visitor<'de> for IntVisitor<T> {
 pub enum Mac {}
 
 fn parse_mac(s: &str) -> Result<Vec<u8>, String> {
-    if !s.contains(':') {
-        return parse_hex(s);
-    }
-    s.split(':')
-        .map(|part| {
-            u8::from_str_radix(part.trim(), 16).map_err(|_| format!("{s:?} is not a MAC address"))
-        })
-        .collect()
+    text::parse_mac(s).ok_or_else(|| format!("{s:?} is not a MAC address"))
 }
 
 impl<B: Bytes> Format<B> for Mac {
     fn serialize_as<S: Serializer>(value: &B, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&hex(value.as_bytes(), ":"))
+        serializer.serialize_str(&text::mac(value.as_bytes()))
     }
 
     fn deserialize_as<'de, D: Deserializer<'de>>(deserializer: D) -> Result<B, D::Error> {
@@ -499,27 +451,13 @@ impl<B: Bytes> Format<B> for Mac {
 /// integers.
 pub enum Ip {}
 
-fn ip_text(bytes: &[u8]) -> String {
-    if let Ok(b) = <[u8; 4]>::try_from(bytes) {
-        Ipv4Addr::from(b).to_string()
-    } else if let Ok(b) = <[u8; 16]>::try_from(bytes) {
-        Ipv6Addr::from(b).to_string()
-    } else {
-        hex(bytes, "")
-    }
-}
-
 fn parse_ip(s: &str) -> Result<Vec<u8>, String> {
-    match s.trim().parse::<IpAddr>() {
-        Ok(IpAddr::V4(a)) => Ok(a.octets().to_vec()),
-        Ok(IpAddr::V6(a)) => Ok(a.octets().to_vec()),
-        Err(_) => parse_hex(s).map_err(|_| format!("{s:?} is not an IP address")),
-    }
+    text::parse_ip(s).ok_or_else(|| format!("{s:?} is not an IP address"))
 }
 
 impl<B: Bytes> Format<B> for Ip {
     fn serialize_as<S: Serializer>(value: &B, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&ip_text(value.as_bytes()))
+        serializer.serialize_str(&text::ip(value.as_bytes()))
     }
 
     fn deserialize_as<'de, D: Deserializer<'de>>(deserializer: D) -> Result<B, D::Error> {
@@ -553,35 +491,13 @@ impl<T: Int> Format<T> for Ipv4Int {
 /// (Python's `str(uuid.UUID(bytes=...))`); other lengths as hex. Reads both.
 pub enum Uuid {}
 
-fn uuid_text(bytes: &[u8]) -> String {
-    if bytes.len() != 16 {
-        return hex(bytes, "");
-    }
-    format!(
-        "{}-{}-{}-{}-{}",
-        hex(&bytes[..4], ""),
-        hex(&bytes[4..6], ""),
-        hex(&bytes[6..8], ""),
-        hex(&bytes[8..10], ""),
-        hex(&bytes[10..], "")
-    )
-}
-
 fn parse_uuid(s: &str) -> Result<Vec<u8>, String> {
-    let t = s.trim();
-    let dashed = t.len() == 36 && [8, 13, 18, 23].iter().all(|&i| t.as_bytes()[i] == b'-');
-    if dashed {
-        let digits: String = t.chars().filter(|&c| c != '-').collect();
-        if digits.len() == 32 {
-            return parse_hex(&digits);
-        }
-    }
-    parse_hex(t).map_err(|_| format!("{s:?} is not a UUID"))
+    text::parse_uuid(s).ok_or_else(|| format!("{s:?} is not a UUID"))
 }
 
 impl<B: Bytes> Format<B> for Uuid {
     fn serialize_as<S: Serializer>(value: &B, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&uuid_text(value.as_bytes()))
+        serializer.serialize_str(&text::uuid(value.as_bytes()))
     }
 
     fn deserialize_as<'de, D: Deserializer<'de>>(deserializer: D) -> Result<B, D::Error> {
@@ -1101,7 +1017,7 @@ impl<T: GenlSubMessage> Format<T> for SubMessageBytes {
             Some(SelectorValue::Int(v)) => s.serialize_field("selector", &v)?,
             None => s.skip_field("selector")?,
         }
-        s.serialize_field("payload", &hex(&payload, ""))?;
+        s.serialize_field("payload", &text::hex(&payload, ""))?;
         s.end()
     }
 

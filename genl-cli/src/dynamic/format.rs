@@ -2,7 +2,9 @@
 //! byte strings by display hint. The same table as the generated types'
 //! serde (`genl_runtime::serde_support`), decided from the spec model.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
+
+use genl_runtime::wire::text;
 
 use genl_spec::model::{DefId, DefKind, Family};
 use genl_spec::raw::{AttrType, ByteOrder, DisplayHint, Scope};
@@ -310,7 +312,7 @@ pub(crate) fn int_from_json(
                 return Ok(v);
             }
             json.as_str()
-                .and_then(parse_hex_int)
+                .and_then(text::parse_hex_int)
                 .ok_or_else(|| (expected("an integer or its hex text", json), vec![]))
         }
         IntFormat::Ipv4 => {
@@ -323,21 +325,6 @@ pub(crate) fn int_from_json(
                 .ok_or_else(|| (expected("an IPv4 address or a number", json), vec![]))
         }
     }
-}
-
-/// An integer in hex text: an optional sign, an optional `0x`.
-fn parse_hex_int(s: &str) -> Option<i128> {
-    let t = s.trim();
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    let v = i128::from_str_radix(t, 16).ok()?;
-    Some(if neg { -v } else { v })
 }
 
 /// How a byte string shows.
@@ -370,25 +357,9 @@ impl BytesFormat {
         Value::String(match self {
             BytesFormat::Hex => hex(bytes, ""),
             BytesFormat::SpacedHex => hex(bytes, " "),
-            BytesFormat::Mac => hex(bytes, ":"),
-            BytesFormat::Ip => {
-                if let Ok(b) = <[u8; 4]>::try_from(bytes) {
-                    Ipv4Addr::from(b).to_string()
-                } else if let Ok(b) = <[u8; 16]>::try_from(bytes) {
-                    Ipv6Addr::from(b).to_string()
-                } else {
-                    hex(bytes, "")
-                }
-            }
-            BytesFormat::Uuid if bytes.len() == 16 => format!(
-                "{}-{}-{}-{}-{}",
-                hex(&bytes[..4], ""),
-                hex(&bytes[4..6], ""),
-                hex(&bytes[6..8], ""),
-                hex(&bytes[8..10], ""),
-                hex(&bytes[10..], "")
-            ),
-            BytesFormat::Uuid => hex(bytes, ""),
+            BytesFormat::Mac => text::mac(bytes),
+            BytesFormat::Ip => text::ip(bytes),
+            BytesFormat::Uuid => text::uuid(bytes),
         })
     }
 
@@ -409,26 +380,9 @@ impl BytesFormat {
         };
         let parsed = match self {
             BytesFormat::Hex | BytesFormat::SpacedHex => parse_hex(s),
-            BytesFormat::Mac if s.contains(':') => s
-                .split(':')
-                .map(|p| u8::from_str_radix(p.trim(), 16).ok())
-                .collect(),
-            BytesFormat::Mac => parse_hex(s),
-            BytesFormat::Ip => match s.trim().parse::<IpAddr>() {
-                Ok(IpAddr::V4(a)) => Some(a.octets().to_vec()),
-                Ok(IpAddr::V6(a)) => Some(a.octets().to_vec()),
-                Err(_) => parse_hex(s),
-            },
-            BytesFormat::Uuid => {
-                let t = s.trim();
-                let dashed =
-                    t.len() == 36 && [8, 13, 18, 23].iter().all(|&i| t.as_bytes()[i] == b'-');
-                if dashed {
-                    parse_hex(&t.replace('-', ""))
-                } else {
-                    parse_hex(t)
-                }
-            }
+            BytesFormat::Mac => text::parse_mac(s),
+            BytesFormat::Ip => text::parse_ip(s),
+            BytesFormat::Uuid => text::parse_uuid(s),
         };
         parsed.ok_or_else(|| format!("{s:?} is not {}", self.what()))
     }
@@ -443,33 +397,7 @@ impl BytesFormat {
     }
 }
 
-/// Bytes as hex, `sep` between them.
-pub(crate) fn hex(bytes: &[u8], sep: &str) -> String {
-    let mut out = String::with_capacity(bytes.len() * (2 + sep.len()));
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
-}
-
-/// Hex digits, whitespace between them ignored.
-pub(crate) fn parse_hex(s: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|p| u8::from_str_radix(p, 16).ok())
-        })
-        .collect()
-}
+pub(crate) use genl_runtime::wire::text::{hex, parse_hex};
 
 /// "expected X, found Y" for a JSON value.
 pub(crate) fn expected(what: &str, found: &Value) -> String {
@@ -544,7 +472,10 @@ mod tests {
             Ok(mac.to_vec())
         );
         assert_eq!(BytesFormat::Ip.to_json(&[10, 0, 0, 1]), "10.0.0.1");
-        let v6 = "2001:db8::1".parse::<Ipv6Addr>().unwrap().octets();
+        let v6 = "2001:db8::1"
+            .parse::<std::net::Ipv6Addr>()
+            .unwrap()
+            .octets();
         assert_eq!(BytesFormat::Ip.to_json(&v6), "2001:db8::1");
         assert_eq!(BytesFormat::Ip.to_json(&[1, 2, 3]), "010203");
         assert_eq!(BytesFormat::SpacedHex.to_json(&[1, 0xab]), "01 ab");
@@ -561,9 +492,9 @@ mod tests {
 
     #[test]
     fn hex_integers_as_python_writes_them() {
-        assert_eq!(parse_hex_int("0x1b"), Some(0x1b));
-        assert_eq!(parse_hex_int("-0x1b"), Some(-0x1b));
-        assert_eq!(parse_hex_int("ff"), Some(0xff));
-        assert_eq!(parse_hex_int("0xzz"), None);
+        assert_eq!(text::parse_hex_int("0x1b"), Some(0x1b));
+        assert_eq!(text::parse_hex_int("-0x1b"), Some(-0x1b));
+        assert_eq!(text::parse_hex_int("ff"), Some(0xff));
+        assert_eq!(text::parse_hex_int("0xzz"), None);
     }
 }

@@ -11,6 +11,7 @@ mod error;
 mod header;
 mod message;
 mod scalar;
+pub mod text;
 
 pub use attr::{
     Attr, AttrIter, NLA_ALIGNTO, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK,
