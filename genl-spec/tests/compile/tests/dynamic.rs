@@ -15,21 +15,20 @@
 //! Values come from `arbitrary` fed by proptest, as in tests/roundtrip.rs.
 #![cfg(all(feature = "arbitrary", feature = "serde"))]
 
+mod common;
+
 use arbitrary::{Arbitrary, Unstructured};
 use genl_cli::dynamic::Codec;
 use genl_runtime::wire::{DecodeErrorKind, align};
 use genl_runtime::{CStruct, GenlMessage, Request};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde::Serialize;
 use std::fmt::Debug;
 use std::path::PathBuf;
 
 /// Most input bytes for one value.
 const MAX_INPUT: usize = 1024;
-
-/// Stack of the thread that runs a type's cases.
-const STACK: usize = 64 << 20;
 
 /// The spec of a family: the project's, or the corpus's.
 fn spec(project: bool, family: &str) -> genl_spec::Spec {
@@ -49,16 +48,6 @@ fn spec(project: bool, family: &str) -> genl_spec::Spec {
     };
     let path = dir.join(format!("{family}.yaml"));
     genl_spec::Spec::load(&path).unwrap_or_else(|e| panic!("{}", e.render()))
-}
-
-fn has_nul(debug: &str) -> bool {
-    let mut chars = debug.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.next() == Some('0') {
-            return true;
-        }
-    }
-    false
 }
 
 /// How a type's bytes are compared.
@@ -86,7 +75,10 @@ where
     let Ok(value) = T::arbitrary(&mut Unstructured::new(data)) else {
         return Err(TestCaseError::reject("arbitrary made no value"));
     };
-    prop_assume!(!has_nul(&format!("{value:?}")), "a string holds a NUL");
+    prop_assume!(
+        !common::has_nul(&format!("{value:?}")),
+        "a string holds a NUL"
+    );
     let bytes = value.to_bytes();
     match T::decode(&bytes) {
         Ok(_) => {}
@@ -142,34 +134,9 @@ fn check<T>(
 ) where
     T: GenlMessage + for<'a> Arbitrary<'a> + PartialEq + Debug + Serialize,
 {
-    let name = std::any::type_name::<T>();
-    let outcome = std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name(name.to_owned())
-            .stack_size(STACK)
-            .spawn_scoped(s, || {
-                let config = Config {
-                    failure_persistence: None,
-                    ..Config::default()
-                };
-                let mut runner = if std::env::var_os("GENL_PROPTEST_RANDOM").is_some() {
-                    TestRunner::new(config)
-                } else {
-                    let rng =
-                        proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
-                    TestRunner::new_with_rng(config, rng)
-                };
-                runner.run(&prop::collection::vec(any::<u8>(), 0..=MAX_INPUT), |data| {
-                    agree::<T>(codec, kind, request, &data)
-                })
-            })
-            .expect("spawn the test thread")
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    common::run_cases(std::any::type_name::<T>(), MAX_INPUT, |data| {
+        agree::<T>(codec, kind, request, data)
     });
-    if let Err(e) = outcome {
-        panic!("{name}: {e}");
-    }
 }
 
 /// The request shape of `R`, for `encode_request`.

@@ -6,6 +6,8 @@
 //! with display hints, every value reads back from its JSON as itself.
 #![cfg(feature = "serde")]
 
+mod common;
+
 use genl_compile_tests::project::nlctrl;
 use genl_runtime::serde;
 use genl_runtime::{TypeValue, UnknownAttr};
@@ -400,14 +402,11 @@ mod round_trips {
     use genl_runtime::serde::Serialize;
     use genl_runtime::serde::de::DeserializeOwned;
     use proptest::prelude::*;
-    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    use proptest::test_runner::TestCaseError;
     use std::fmt::Debug;
 
     /// Most input bytes for one value.
     const MAX_INPUT: usize = 2048;
-
-    /// Stack of the thread that runs a type's cases.
-    const STACK: usize = 64 << 20;
 
     fn round_trip<T>(data: &[u8]) -> Result<(), TestCaseError>
     where
@@ -434,33 +433,9 @@ mod round_trips {
     where
         T: Serialize + DeserializeOwned + for<'a> Arbitrary<'a> + PartialEq + Debug,
     {
-        let name = std::any::type_name::<T>();
-        let outcome = std::thread::Builder::new()
-            .name(name.to_owned())
-            .stack_size(STACK)
-            .spawn(|| {
-                let config = Config {
-                    failure_persistence: None,
-                    ..Config::default()
-                };
-                // A fixed seed keeps CI repeatable; GENL_PROPTEST_RANDOM=1 explores.
-                let mut runner = if std::env::var_os("GENL_PROPTEST_RANDOM").is_some() {
-                    TestRunner::new(config)
-                } else {
-                    let rng =
-                        proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
-                    TestRunner::new_with_rng(config, rng)
-                };
-                runner.run(&prop::collection::vec(any::<u8>(), 0..=MAX_INPUT), |data| {
-                    round_trip::<T>(&data)
-                })
-            })
-            .expect("spawn the test thread")
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        if let Err(e) = outcome {
-            panic!("{name}: {e}");
-        }
+        crate::common::run_cases(std::any::type_name::<T>(), MAX_INPUT, |data| {
+            round_trip::<T>(data)
+        });
     }
 
     /// A module of tests named after a family, with one test per type; a

@@ -20,41 +20,27 @@
 //!   and no attribute reaches the 65535 bytes `nla_len` can count (asserted).
 //!   Nesting costs at least one byte a level too (`KeyAttrs::encap` is its
 //!   first field), so recursion is at most [`MAX_INPUT`] levels deep, and
-//!   each case runs on a thread with a [`STACK`]-byte stack, ample for that
+//!   each case runs on a thread with a 64 MiB stack, ample for that
 //!   in a debug build. Random bytes nest a level with odds of about one in
 //!   two, so values deeper than `MAX_DEPTH` (32), which the decoder refuses
 //!   with `TooDeep`, hardly ever come up; they are skipped.
 #![cfg(feature = "arbitrary")]
 
+mod common;
+
 use arbitrary::{Arbitrary, Unstructured};
 use genl_runtime::GenlMessage;
 use genl_runtime::wire::{DecodeErrorKind, Writer};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use std::fmt::Debug;
 
 /// Most input bytes for one value.
 const MAX_INPUT: usize = 2048;
 
-/// Stack of the thread that runs a type's cases.
-const STACK: usize = 64 << 20;
-
 /// The nlmsghdr and genlmsghdr in front of the attributes: a message's
 /// attributes are written after them, and alignment counts from the start.
 const HEADERS: usize = 20;
-
-/// Whether a value's `Debug` text shows a string holding a NUL: `Debug`
-/// escapes it as `\0`, and writes byte vectors and arrays as numbers, so an
-/// unescaped `\0` can only come from a string.
-fn has_nul(debug: &str) -> bool {
-    let mut chars = debug.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.next() == Some('0') {
-            return true;
-        }
-    }
-    false
-}
 
 fn round_trip<T>(data: &[u8]) -> Result<(), TestCaseError>
 where
@@ -65,7 +51,10 @@ where
     let Ok(value) = T::arbitrary(&mut Unstructured::new(data)) else {
         return Err(TestCaseError::reject("arbitrary made no value"));
     };
-    prop_assume!(!has_nul(&format!("{value:?}")), "a string holds a NUL");
+    prop_assume!(
+        !common::has_nul(&format!("{value:?}")),
+        "a string holds a NUL"
+    );
 
     let mut buf = vec![0u8; HEADERS];
     value.encode(&mut Writer::new(&mut buf));
@@ -92,32 +81,9 @@ fn check<T>()
 where
     T: GenlMessage + for<'a> Arbitrary<'a> + PartialEq + Debug,
 {
-    let name = std::any::type_name::<T>();
-    let outcome = std::thread::Builder::new()
-        .name(name.to_owned())
-        .stack_size(STACK)
-        .spawn(|| {
-            let config = Config {
-                failure_persistence: None,
-                ..Config::default()
-            };
-            // A fixed seed keeps CI repeatable; GENL_PROPTEST_RANDOM=1 explores.
-            let mut runner = if std::env::var_os("GENL_PROPTEST_RANDOM").is_some() {
-                TestRunner::new(config)
-            } else {
-                let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
-                TestRunner::new_with_rng(config, rng)
-            };
-            runner.run(&prop::collection::vec(any::<u8>(), 0..=MAX_INPUT), |data| {
-                round_trip::<T>(&data)
-            })
-        })
-        .expect("spawn the test thread")
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    if let Err(e) = outcome {
-        panic!("{name}: {e}");
-    }
+    common::run_cases(std::any::type_name::<T>(), MAX_INPUT, |data| {
+        round_trip::<T>(data)
+    });
 }
 
 /// A module of tests named after a family, with one test per type; a type
@@ -203,8 +169,8 @@ round_trips!(ovs_packet = genl_compile_tests::corpus::ovs_packet;
 
 #[test]
 fn nul_detection_reads_debug_escapes() {
-    assert!(has_nul(&format!("{:?}", Some("a\0b".to_owned()))));
-    assert!(!has_nul(&format!(
+    assert!(common::has_nul(&format!("{:?}", Some("a\0b".to_owned()))));
+    assert!(!common::has_nul(&format!(
         "{:?}",
         (Some(r"a\0b".to_owned()), vec![0u8; 3])
     )));

@@ -11,31 +11,18 @@
 //! tests/roundtrip.rs (see there for the bounds on size and depth).
 #![cfg(feature = "arbitrary")]
 
+mod common;
+
 use arbitrary::{Arbitrary, Unstructured};
 use genl_runtime::GenlMessage;
 use genl_runtime::view::{GenlView, HasView};
 use genl_runtime::wire::DecodeErrorKind;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use std::fmt::Debug;
 
 /// Most input bytes for one value.
 const MAX_INPUT: usize = 2048;
-
-/// Stack of the thread that runs a type's cases.
-const STACK: usize = 64 << 20;
-
-/// Whether a value's `Debug` text shows a string holding a NUL (which the
-/// wire cannot carry): `Debug` escapes it as `\0`.
-fn has_nul(debug: &str) -> bool {
-    let mut chars = debug.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.next() == Some('0') {
-            return true;
-        }
-    }
-    false
-}
 
 fn agree<T>(data: &[u8]) -> Result<(), TestCaseError>
 where
@@ -59,7 +46,10 @@ where
     let Ok(value) = T::arbitrary(&mut Unstructured::new(data)) else {
         return Err(TestCaseError::reject("arbitrary made no value"));
     };
-    prop_assume!(!has_nul(&format!("{value:?}")), "a string holds a NUL");
+    prop_assume!(
+        !common::has_nul(&format!("{value:?}")),
+        "a string holds a NUL"
+    );
     let bytes = value.to_bytes();
     let owned = match T::decode(&bytes) {
         Ok(o) => o,
@@ -89,31 +79,9 @@ fn check<T>()
 where
     T: GenlMessage + HasView + for<'a> Arbitrary<'a> + PartialEq + Debug,
 {
-    let name = std::any::type_name::<T>();
-    let outcome = std::thread::Builder::new()
-        .name(name.to_owned())
-        .stack_size(STACK)
-        .spawn(|| {
-            let config = Config {
-                failure_persistence: None,
-                ..Config::default()
-            };
-            let mut runner = if std::env::var_os("GENL_PROPTEST_RANDOM").is_some() {
-                TestRunner::new(config)
-            } else {
-                let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
-                TestRunner::new_with_rng(config, rng)
-            };
-            runner.run(&prop::collection::vec(any::<u8>(), 0..=MAX_INPUT), |data| {
-                agree::<T>(&data)
-            })
-        })
-        .expect("spawn the test thread")
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    if let Err(e) = outcome {
-        panic!("{name}: {e}");
-    }
+    common::run_cases(std::any::type_name::<T>(), MAX_INPUT, |data| {
+        agree::<T>(data)
+    });
 }
 
 /// A module of tests named after a family, with one test per type.
