@@ -71,6 +71,8 @@ pub(crate) struct Pending {
     /// Where the request's message lies in the send buffer.
     pub at: usize,
     pub len: usize,
+    /// The request asked for an echo (`NLM_F_ECHO`).
+    pub echo: bool,
 }
 
 /// The operation name errors of raw requests carry.
@@ -107,6 +109,8 @@ pub(crate) struct Exchange {
     /// The last request, kept to name the attributes an error points at.
     pub tx: Vec<u8>,
     pub validate: bool,
+    /// The socket's port id: echoes are addressed to it.
+    pub port_id: u32,
 }
 
 impl Exchange {
@@ -123,6 +127,7 @@ impl Exchange {
             overrun: false,
             tx: Vec::with_capacity(4096),
             validate: true,
+            port_id: 0,
         }
     }
 
@@ -236,6 +241,7 @@ impl Exchange {
             policy: None,
             at,
             len: self.tx.len() - at,
+            echo: extra_flags & flags::ECHO != 0,
         }
     }
 
@@ -248,7 +254,7 @@ impl Exchange {
         group: Option<u32>,
         pending: Option<&Pending>,
     ) -> Result<Routed, Error> {
-        let ours = pending.filter(|p| group.is_none() && hdr.seq == p.seq);
+        let ours = pending.filter(|p| self.answers(hdr, group, p));
         self.route_to(hdr, payload, group, ours)
     }
 
@@ -260,11 +266,19 @@ impl Exchange {
         group: Option<u32>,
         pending: &[Pending],
     ) -> Result<Option<(usize, Routed)>, Error> {
-        let ours = pending
-            .iter()
-            .position(|p| group.is_none() && hdr.seq == p.seq);
+        let ours = pending.iter().position(|p| self.answers(hdr, group, p));
         let routed = self.route_to(hdr, payload, group, ours.map(|i| &pending[i]))?;
         Ok(ours.map(|i| (i, routed)))
+    }
+
+    /// Whether a message answers `p`: its sequence number, sent to this
+    /// socket alone; or, for a request that asked for an echo, addressed to
+    /// this socket's port. An echo is the buffer of the family's
+    /// notification sent once more, and `NETLINK_PKTINFO` still reports the
+    /// notification's group for it (Open vSwitch's new, set and del).
+    fn answers(&self, hdr: &NlMsgHdr, group: Option<u32>, p: &Pending) -> bool {
+        hdr.seq == p.seq
+            && (group.is_none() || (p.echo && self.port_id != 0 && hdr.pid == self.port_id))
     }
 
     fn route_to(
