@@ -480,3 +480,66 @@ pub(crate) fn decode_event<E: Events>(n: &RawNotification) -> Result<E, Error> {
         error: Box::new(error),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A raw request to family 0x20, with `flags` added.
+    fn pending(ex: &mut Exchange, flags: u16) -> Pending {
+        let req = RawRequest {
+            cmd: 1,
+            version: 1,
+            kind: RequestKind::Do,
+            flags,
+            payload: &[0; 4],
+        };
+        ex.tx.clear();
+        ex.append_raw(0x20, &req)
+    }
+
+    /// A message of family 0x20 from the kernel: its header, and a genl
+    /// header with the ovs_header after it.
+    fn message(seq: u32, pid: u32) -> (NlMsgHdr, Vec<u8>) {
+        let hdr = NlMsgHdr {
+            len: 24,
+            ty: 0x20,
+            flags: 0,
+            seq,
+            pid,
+        };
+        (hdr, vec![1, 1, 0, 0, 0, 0, 0, 0])
+    }
+
+    #[test]
+    fn an_echo_on_a_group_answers_its_request() {
+        let mut ex = Exchange::new();
+        ex.port_id = 42;
+        let p = pending(&mut ex, flags::ECHO);
+        let (hdr, payload) = message(p.seq, 42);
+        let routed = ex.route(&hdr, &payload, Some(9), Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Data { .. }), "{routed:?}");
+        assert!(ex.notifications.is_empty());
+    }
+
+    #[test]
+    fn other_group_messages_stay_notifications() {
+        let mut ex = Exchange::new();
+        ex.port_id = 42;
+        // Another socket's request with the same sequence number.
+        let p = pending(&mut ex, flags::ECHO);
+        let (hdr, payload) = message(p.seq, 43);
+        let routed = ex.route(&hdr, &payload, Some(9), Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Elsewhere), "{routed:?}");
+        // Our own request without an echo: its notification is one.
+        let p = pending(&mut ex, 0);
+        let (hdr, payload) = message(p.seq, 42);
+        let routed = ex.route(&hdr, &payload, Some(9), Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Elsewhere), "{routed:?}");
+        assert_eq!(ex.notifications.len(), 2);
+        // A unicast reply answers whatever the flags.
+        let (hdr, payload) = message(p.seq, 42);
+        let routed = ex.route(&hdr, &payload, None, Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Data { .. }), "{routed:?}");
+    }
+}
