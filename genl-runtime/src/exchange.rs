@@ -71,6 +71,8 @@ pub(crate) struct Pending {
     /// Where the request's message lies in the send buffer.
     pub at: usize,
     pub len: usize,
+    /// The request asked for an echo (`NLM_F_ECHO`).
+    pub echo: bool,
 }
 
 /// The operation name errors of raw requests carry.
@@ -107,6 +109,8 @@ pub(crate) struct Exchange {
     /// The last request, kept to name the attributes an error points at.
     pub tx: Vec<u8>,
     pub validate: bool,
+    /// The socket's port id: echoes are addressed to it.
+    pub port_id: u32,
 }
 
 impl Exchange {
@@ -123,6 +127,7 @@ impl Exchange {
             overrun: false,
             tx: Vec::with_capacity(4096),
             validate: true,
+            port_id: 0,
         }
     }
 
@@ -236,6 +241,7 @@ impl Exchange {
             policy: None,
             at,
             len: self.tx.len() - at,
+            echo: extra_flags & flags::ECHO != 0,
         }
     }
 
@@ -248,7 +254,7 @@ impl Exchange {
         group: Option<u32>,
         pending: Option<&Pending>,
     ) -> Result<Routed, Error> {
-        let ours = pending.filter(|p| group.is_none() && hdr.seq == p.seq);
+        let ours = pending.filter(|p| self.answers(hdr, group, p));
         self.route_to(hdr, payload, group, ours)
     }
 
@@ -260,11 +266,19 @@ impl Exchange {
         group: Option<u32>,
         pending: &[Pending],
     ) -> Result<Option<(usize, Routed)>, Error> {
-        let ours = pending
-            .iter()
-            .position(|p| group.is_none() && hdr.seq == p.seq);
+        let ours = pending.iter().position(|p| self.answers(hdr, group, p));
         let routed = self.route_to(hdr, payload, group, ours.map(|i| &pending[i]))?;
         Ok(ours.map(|i| (i, routed)))
+    }
+
+    /// Whether a message answers `p`: its sequence number, sent to this
+    /// socket alone; or, for a request that asked for an echo, addressed to
+    /// this socket's port. An echo is the buffer of the family's
+    /// notification sent once more, and `NETLINK_PKTINFO` still reports the
+    /// notification's group for it (Open vSwitch's new, set and del).
+    fn answers(&self, hdr: &NlMsgHdr, group: Option<u32>, p: &Pending) -> bool {
+        hdr.seq == p.seq
+            && (group.is_none() || (p.echo && self.port_id != 0 && hdr.pid == self.port_id))
     }
 
     fn route_to(
@@ -465,4 +479,67 @@ pub(crate) fn decode_event<E: Events>(n: &RawNotification) -> Result<E, Error> {
         operation: E::FAMILY,
         error: Box::new(error),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A raw request to family 0x20, with `flags` added.
+    fn pending(ex: &mut Exchange, flags: u16) -> Pending {
+        let req = RawRequest {
+            cmd: 1,
+            version: 1,
+            kind: RequestKind::Do,
+            flags,
+            payload: &[0; 4],
+        };
+        ex.tx.clear();
+        ex.append_raw(0x20, &req)
+    }
+
+    /// A message of family 0x20 from the kernel: its header, and a genl
+    /// header with the ovs_header after it.
+    fn message(seq: u32, pid: u32) -> (NlMsgHdr, Vec<u8>) {
+        let hdr = NlMsgHdr {
+            len: 24,
+            ty: 0x20,
+            flags: 0,
+            seq,
+            pid,
+        };
+        (hdr, vec![1, 1, 0, 0, 0, 0, 0, 0])
+    }
+
+    #[test]
+    fn an_echo_on_a_group_answers_its_request() {
+        let mut ex = Exchange::new();
+        ex.port_id = 42;
+        let p = pending(&mut ex, flags::ECHO);
+        let (hdr, payload) = message(p.seq, 42);
+        let routed = ex.route(&hdr, &payload, Some(9), Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Data { .. }), "{routed:?}");
+        assert!(ex.notifications.is_empty());
+    }
+
+    #[test]
+    fn other_group_messages_stay_notifications() {
+        let mut ex = Exchange::new();
+        ex.port_id = 42;
+        // Another socket's request with the same sequence number.
+        let p = pending(&mut ex, flags::ECHO);
+        let (hdr, payload) = message(p.seq, 43);
+        let routed = ex.route(&hdr, &payload, Some(9), Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Elsewhere), "{routed:?}");
+        // Our own request without an echo: its notification is one.
+        let p = pending(&mut ex, 0);
+        let (hdr, payload) = message(p.seq, 42);
+        let routed = ex.route(&hdr, &payload, Some(9), Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Elsewhere), "{routed:?}");
+        assert_eq!(ex.notifications.len(), 2);
+        // A unicast reply answers whatever the flags.
+        let (hdr, payload) = message(p.seq, 42);
+        let routed = ex.route(&hdr, &payload, None, Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Data { .. }), "{routed:?}");
+    }
 }
