@@ -23,6 +23,15 @@ fn why(e: &Error) -> String {
     }
 }
 
+/// A request's outcome, when only success matters: an acknowledgement
+/// without the echoed object counts as success.
+fn done<T>(r: std::result::Result<T, Error>) -> std::result::Result<(), Error> {
+    match r {
+        Ok(_) | Err(Error::NoReply { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// `system@dp0` or `dp0` → `dp0`.
 pub fn dp_name(s: &str) -> Result<&str> {
     match s.split_once('@') {
@@ -48,7 +57,7 @@ fn open(dp: &str) -> Result<Dp> {
     };
     let (h, reply) = c
         .get(&datapath::OvsHeader::default(), &req)
-        .map_err(|e| format!("opening datapath ({})", why(&e)))?;
+        .map_err(|e| format!("opening datapath {dp} failed ({})", why(&e)))?;
     Ok(Dp {
         name: name.to_owned(),
         ifindex: h.dp_ifindex,
@@ -115,12 +124,6 @@ fn show_one(dp: &Dp, stats: bool) -> Result<()> {
             "  masks: hit:{} total:{} hit/pkt:{per:.2}",
             m.n_mask_hit, m.n_masks
         );
-        let rate = if pkts == 0 {
-            0.0
-        } else {
-            m.n_cache_hit as f64 * 100.0 / pkts as f64
-        };
-        println!("  cache: hit:{} hit-rate:{rate:.2}%", m.n_cache_hit);
     }
     if let Some(size) = dp.reply.masks_cache_size {
         println!("  caches:");
@@ -150,15 +153,15 @@ fn show_one(dp: &Dp, stats: bool) -> Result<()> {
         if stats {
             let v = p.stats.unwrap_or_default();
             println!(
-                "    RX packets:{} errors:{} dropped:{} overruns:? frame:?",
+                "    RX packets:{} errors:{} dropped:{} overruns:0 frame:0",
                 v.rx_packets, v.rx_errors, v.rx_dropped
             );
             println!(
-                "    TX packets:{} errors:{} dropped:{} aborted:? carrier:?",
+                "    TX packets:{} errors:{} dropped:{} aborted:0 carrier:0",
                 v.tx_packets, v.tx_errors, v.tx_dropped
             );
-            println!("    collisions:?");
-            println!("    RX bytes:{} TX bytes:{}", v.rx_bytes, v.tx_bytes);
+            println!("    collisions:0");
+            println!("    RX bytes:{}  TX bytes:{}", v.rx_bytes, v.tx_bytes);
         }
     }
     Ok(())
@@ -184,12 +187,12 @@ fn add_ifs(dp: &Dp, ifaces: &[String]) -> Result<()> {
             upcall_pid: Some(vec![0]),
             ..Default::default()
         };
-        c.new(
+        done(c.new(
             &vport::OvsHeader {
                 dp_ifindex: dp.ifindex,
             },
             &req,
-        )
+        ))
         .map_err(|e| format!("adding {name} to {} failed ({})", dp.name, why(&e)))?;
     }
     Ok(())
@@ -228,7 +231,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 upcall_pid: Some(0),
                 ..Default::default()
             };
-            c.new(&datapath::OvsHeader::default(), &req)
+            done(c.new(&datapath::OvsHeader::default(), &req))
                 .map_err(|e| format!("add_dp ({})", why(&e)))?;
             add_ifs(&open(dp)?, ifaces)?;
         }
@@ -239,7 +242,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 name: Some(d.name.clone()),
                 ..Default::default()
             };
-            c.del(&datapath::OvsHeader::default(), &req)
+            done(c.del(&datapath::OvsHeader::default(), &req))
                 .map_err(|e| format!("del_dp ({})", why(&e)))?;
         }
         Command::AddIf { dp, ifaces } => add_ifs(&open(dp)?, ifaces)?,
@@ -251,12 +254,12 @@ pub fn run(cli: &Cli) -> Result<()> {
                     name: Some(name.clone()),
                     ..Default::default()
                 };
-                c.del(
+                done(c.del(
                     &vport::OvsHeader {
                         dp_ifindex: d.ifindex,
                     },
                     &req,
-                )
+                ))
                 .map_err(|e| {
                     format!("deleting port {name} from {} failed ({})", d.name, why(&e))
                 })?;
@@ -307,7 +310,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                     actions: Some(acts),
                     ..Default::default()
                 };
-                c.new(&header, &req)
+                done(c.new(&header, &req))
                     .map_err(|e| format!("updating flow table ({})", why(&e)))?;
             } else {
                 let req = flow::SetDoRequest {
@@ -317,7 +320,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                     clear: cli.clear || cli.statistics,
                     ..Default::default()
                 };
-                c.set(&header, &req)
+                done(c.set(&header, &req))
                     .map_err(|e| format!("updating flow table ({})", why(&e)))?;
             }
         }
@@ -334,8 +337,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                     key: Some(Box::new(m.key)),
                     ..Default::default()
                 };
-                c.del(&header, &req)
-                    .map_err(|e| format!("deleting flow ({})", why(&e)))?;
+                done(c.del(&header, &req)).map_err(|e| format!("deleting flow ({})", why(&e)))?;
             } else {
                 let req = flow::GetDoRequest {
                     key: Some(Box::new(m.key)),
@@ -361,7 +363,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             let header = flow::OvsHeader {
                 dp_ifindex: d.ifindex,
             };
-            c.del(&header, &Default::default())
+            done(c.del(&header, &Default::default()))
                 .map_err(|e| format!("deleting all flows ({})", why(&e)))?;
         }
     }

@@ -163,6 +163,11 @@ pub fn parse(s: &str) -> Result<Match, String> {
             _ => return Err(format!("unknown flow key `{name}`")),
         }
     }
+    // The kernel expects tcp_flags with a TCP key; absent, it is wildcarded.
+    if m.key.tcp.is_some() && m.key.tcp_flags.is_none() {
+        m.key.tcp_flags = Some(Be(0));
+        m.mask.tcp_flags = Some(Be(0));
+    }
     Ok(m)
 }
 

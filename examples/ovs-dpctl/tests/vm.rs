@@ -84,7 +84,7 @@ const FLOWS: &[(&str, &str)] = &[
         "2",
     ),
     (
-        "in_port(1),eth(src=00:01:02:03:04:05,dst=0a:0b:0c:0d:0e:0f),eth_type(0x0806)",
+        "in_port(1),eth(src=00:01:02:03:04:05,dst=0a:0b:0c:0d:0e:0f),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=53)",
         "push_vlan(vid=10,pcp=0),2",
     ),
     (
