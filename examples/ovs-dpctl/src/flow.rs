@@ -236,10 +236,10 @@ pub fn format(key: &KeyAttrs, mask: Option<&KeyAttrs>) -> String {
         m32(mk.priority).or(Some(0)),
         u32::MAX.into(),
     );
-    if let Some(p) = key.in_port {
-        if exact || mk.in_port.unwrap_or(0) != 0 {
-            out.push(format!("in_port({p})"));
-        }
+    if let Some(p) = key.in_port
+        && (exact || mk.in_port.unwrap_or(0) != 0)
+    {
+        out.push(format!("in_port({p})"));
     }
     scalar(
         &mut out,
