@@ -39,7 +39,7 @@ pub enum Command {
     AddDp {
         /// The datapath.
         dp: String,
-        /// Ports: NAME[,type=TYPE].
+        /// Ports: `NAME[,type=TYPE]`.
         ifaces: Vec<String>,
     },
     /// Delete a datapath.
@@ -51,7 +51,7 @@ pub enum Command {
     AddIf {
         /// The datapath.
         dp: String,
-        /// Ports: NAME[,type=TYPE].
+        /// Ports: `NAME[,type=TYPE]`.
         ifaces: Vec<String>,
     },
     /// Delete ports from a datapath.
@@ -66,27 +66,27 @@ pub enum Command {
         /// The datapath (the only one when absent).
         dp: Option<String>,
     },
-    /// Add a flow: [DP] FLOW ACTIONS.
+    /// Add a flow: `[DP] FLOW ACTIONS`.
     AddFlow {
-        /// [DP] FLOW ACTIONS.
+        /// `[DP] FLOW ACTIONS`.
         #[arg(num_args = 2..=3)]
         args: Vec<String>,
     },
-    /// Change a flow's actions: [DP] FLOW ACTIONS.
+    /// Change a flow's actions: `[DP] FLOW ACTIONS`.
     ModFlow {
-        /// [DP] FLOW ACTIONS.
+        /// `[DP] FLOW ACTIONS`.
         #[arg(num_args = 2..=3)]
         args: Vec<String>,
     },
-    /// Print one flow: [DP] FLOW.
+    /// Print one flow: `[DP] FLOW`.
     GetFlow {
-        /// [DP] FLOW.
+        /// `[DP] FLOW`.
         #[arg(num_args = 1..=2)]
         args: Vec<String>,
     },
-    /// Delete one flow: [DP] FLOW.
+    /// Delete one flow: `[DP] FLOW`.
     DelFlow {
-        /// [DP] FLOW.
+        /// `[DP] FLOW`.
         #[arg(num_args = 1..=2)]
         args: Vec<String>,
     },
