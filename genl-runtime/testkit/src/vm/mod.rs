@@ -77,6 +77,7 @@ pub struct Vm {
     cache: PathBuf,
     kernel: host::Kernel,
     programs: Vec<PathBuf>,
+    renamed: Vec<(PathBuf, String)>,
     timeout: Duration,
 }
 
@@ -122,6 +123,7 @@ impl Vm {
             cache,
             kernel,
             programs: vec![ip, dpctl],
+            renamed: Vec::new(),
             timeout: Duration::from_secs(timeout),
         })
     }
@@ -131,6 +133,14 @@ impl Vm {
     /// program runs.
     pub fn with_program(mut self, program: impl Into<PathBuf>) -> Vm {
         self.programs.push(program.into());
+        self
+    }
+
+    /// Puts a host program on the guest's `PATH` under `name`: two tools
+    /// of the same file name (a peer and its replacement) can then both be
+    /// run. The program is copied under that name when the guest is built.
+    pub fn with_program_as(mut self, program: impl Into<PathBuf>, name: &str) -> Vm {
+        self.renamed.push((program.into(), name.to_owned()));
         self
     }
 
@@ -161,7 +171,17 @@ impl Vm {
         let stage = work.join("stage");
         let archive = work.join("initramfs.cpio");
         let serial = work.join("serial1.txt");
-        initramfs::build(&stage, &archive, &self.kernel, &self.programs, binary, args)?;
+        let mut programs = self.programs.clone();
+        for (program, name) in &self.renamed {
+            let dir = work.join("renamed");
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let to = dir.join(name);
+            std::fs::copy(program, &to).map_err(|e| {
+                format!("cannot copy {} to {}: {e}", program.display(), to.display())
+            })?;
+            programs.push(to);
+        }
+        initramfs::build(&stage, &archive, &self.kernel, &programs, binary, args)?;
         std::fs::write(&serial, "").map_err(|e| e.to_string())?;
 
         let mut qemu = Command::new("qemu-system-x86_64");
