@@ -52,13 +52,16 @@ pub struct AsyncConnection {
 impl AsyncConnection {
     /// Opens a connection on a new non-blocking socket.
     pub fn new() -> Result<AsyncConnection, Error> {
+        let socket = Socket::new_nonblocking()?;
+        let mut ex = Exchange::new();
+        ex.port_id = socket.port_id();
         Ok(AsyncConnection {
-            fd: crate::socket::register(Socket::new_nonblocking()?)?,
+            fd: crate::socket::register(socket)?,
             rx: Vec::new(),
             rx_len: 0,
             rx_pos: 0,
             rx_group: None,
-            ex: Exchange::new(),
+            ex,
             abandoned: None,
         })
     }

@@ -52,13 +52,15 @@ impl Connection {
 
     /// A connection over a socket the caller opened (and perhaps tuned).
     pub fn with_socket(socket: Socket) -> Connection {
+        let mut ex = Exchange::new();
+        ex.port_id = socket.port_id();
         Connection {
             socket,
             rx_len: 0,
             rx_pos: 0,
             rx_group: None,
             rx: Vec::new(),
-            ex: Exchange::new(),
+            ex,
         }
     }
 

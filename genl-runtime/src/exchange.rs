@@ -107,6 +107,10 @@ pub(crate) struct Exchange {
     /// The last request, kept to name the attributes an error points at.
     pub tx: Vec<u8>,
     pub validate: bool,
+    /// The socket's port id (0 when unknown): a message that came through
+    /// a multicast group but carries this port id and a pending sequence
+    /// number is the echo of our own request (see [`Exchange::answers`]).
+    pub port_id: u32,
 }
 
 impl Exchange {
@@ -123,7 +127,18 @@ impl Exchange {
             overrun: false,
             tx: Vec::with_capacity(4096),
             validate: true,
+            port_id: 0,
         }
+    }
+
+    /// Whether a message answers the pending request `p`. Answers come to
+    /// this socket with the request's sequence number. An echo
+    /// (`NLM_F_ECHO`) that the kernel also multicast is the same buffer
+    /// (Open vSwitch's `genl_notify`), so it arrives marked with the group;
+    /// it still carries the requester's port id, which tells it from a
+    /// notification of another socket's request with a colliding number.
+    fn answers(&self, hdr: &NlMsgHdr, group: Option<u32>, p: &Pending) -> bool {
+        hdr.seq == p.seq && (group.is_none() || (self.port_id != 0 && hdr.pid == self.port_id))
     }
 
     fn next_seq(&mut self) -> u32 {
@@ -248,7 +263,7 @@ impl Exchange {
         group: Option<u32>,
         pending: Option<&Pending>,
     ) -> Result<Routed, Error> {
-        let ours = pending.filter(|p| group.is_none() && hdr.seq == p.seq);
+        let ours = pending.filter(|p| self.answers(hdr, group, p));
         self.route_to(hdr, payload, group, ours)
     }
 
@@ -262,7 +277,7 @@ impl Exchange {
     ) -> Result<Option<(usize, Routed)>, Error> {
         let ours = pending
             .iter()
-            .position(|p| group.is_none() && hdr.seq == p.seq);
+            .position(|p| self.answers(hdr, group, p));
         let routed = self.route_to(hdr, payload, group, ours.map(|i| &pending[i]))?;
         Ok(ours.map(|i| (i, routed)))
     }
@@ -465,4 +480,60 @@ pub(crate) fn decode_event<E: Events>(n: &RawNotification) -> Result<E, Error> {
         operation: E::FAMILY,
         error: Box::new(error),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(seq: u32) -> Pending {
+        Pending {
+            seq,
+            operation: "new",
+            header_len: 0,
+            policy: None,
+            at: 0,
+            len: 0,
+        }
+    }
+
+    fn data(seq: u32, pid: u32) -> (NlMsgHdr, Vec<u8>) {
+        let hdr = NlMsgHdr {
+            len: 20,
+            ty: 0x20,
+            flags: 0,
+            seq,
+            pid,
+        };
+        (hdr, vec![1, 2, 0, 0])
+    }
+
+    #[test]
+    fn an_echo_marked_with_a_group_answers_its_request() {
+        let mut ex = Exchange::new();
+        ex.port_id = 4242;
+        let (hdr, payload) = data(7, 4242);
+        let routed = ex.route(&hdr, &payload, Some(3), Some(&pending(7))).unwrap();
+        assert!(matches!(routed, Routed::Data { genl, .. } if genl.cmd == 1));
+        assert!(ex.notifications.is_empty());
+    }
+
+    #[test]
+    fn another_sockets_notification_with_the_same_seq_is_queued() {
+        let mut ex = Exchange::new();
+        ex.port_id = 4242;
+        let (hdr, payload) = data(7, 999);
+        let routed = ex.route(&hdr, &payload, Some(3), Some(&pending(7))).unwrap();
+        assert!(matches!(routed, Routed::Elsewhere));
+        assert_eq!(ex.notifications.len(), 1);
+    }
+
+    #[test]
+    fn a_unicast_answer_needs_only_the_seq() {
+        let mut ex = Exchange::new();
+        ex.port_id = 4242;
+        let (hdr, payload) = data(7, 0);
+        let routed = ex.route(&hdr, &payload, None, Some(&pending(7))).unwrap();
+        assert!(matches!(routed, Routed::Data { .. }));
+    }
 }
