@@ -275,9 +275,7 @@ impl Exchange {
         group: Option<u32>,
         pending: &[Pending],
     ) -> Result<Option<(usize, Routed)>, Error> {
-        let ours = pending
-            .iter()
-            .position(|p| self.answers(hdr, group, p));
+        let ours = pending.iter().position(|p| self.answers(hdr, group, p));
         let routed = self.route_to(hdr, payload, group, ours.map(|i| &pending[i]))?;
         Ok(ours.map(|i| (i, routed)))
     }
@@ -513,7 +511,9 @@ mod tests {
         let mut ex = Exchange::new();
         ex.port_id = 4242;
         let (hdr, payload) = data(7, 4242);
-        let routed = ex.route(&hdr, &payload, Some(3), Some(&pending(7))).unwrap();
+        let routed = ex
+            .route(&hdr, &payload, Some(3), Some(&pending(7)))
+            .unwrap();
         assert!(matches!(routed, Routed::Data { genl, .. } if genl.cmd == 1));
         assert!(ex.notifications.is_empty());
     }
@@ -523,7 +523,9 @@ mod tests {
         let mut ex = Exchange::new();
         ex.port_id = 4242;
         let (hdr, payload) = data(7, 999);
-        let routed = ex.route(&hdr, &payload, Some(3), Some(&pending(7))).unwrap();
+        let routed = ex
+            .route(&hdr, &payload, Some(3), Some(&pending(7)))
+            .unwrap();
         assert!(matches!(routed, Routed::Elsewhere));
         assert_eq!(ex.notifications.len(), 1);
     }

@@ -46,12 +46,21 @@ fn decode(bytes: &[u8]) -> Result<Vec<(i32, u32, u32)>, Failed> {
         .collect()
 }
 
-fn get(c: &mut Client, dp: &TypedDp, zones: Option<&[i32]>) -> Result<Vec<(i32, u32, u32)>, Failed> {
+fn get(
+    c: &mut Client,
+    dp: &TypedDp,
+    zones: Option<&[i32]>,
+) -> Result<Vec<(i32, u32, u32)>, Failed> {
     let req = GetDoRequest {
         zone_limit: zones.map(|z| encode(&z.iter().map(|&z| (z, 0)).collect::<Vec<_>>())),
         ..Default::default()
     };
-    let (_, reply) = c.get(&OvsHeader { dp_ifindex: dp.ifindex }, &req)?;
+    let (_, reply) = c.get(
+        &OvsHeader {
+            dp_ifindex: dp.ifindex,
+        },
+        &req,
+    )?;
     let limits = decode(reply.zone_limit.as_deref().unwrap_or_default())?;
     eprintln!("get {zones:?}: {limits:?}");
     Ok(limits)

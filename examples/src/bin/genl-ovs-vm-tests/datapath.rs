@@ -75,10 +75,12 @@ impl Drop for TypedDp {
 
 /// The ifindex of a network device, from sysfs.
 pub fn ifindex_of(dev: &str) -> Result<i32, Failed> {
-    Ok(std::fs::read_to_string(format!("/sys/class/net/{dev}/ifindex"))
-        .map_err(|e| format!("no device {dev}: {e}"))?
-        .trim()
-        .parse()?)
+    Ok(
+        std::fs::read_to_string(format!("/sys/class/net/{dev}/ifindex"))
+            .map_err(|e| format!("no device {dev}: {e}"))?
+            .trim()
+            .parse()?,
+    )
 }
 
 /// The text of `ovs-dpctl show NAME`.
@@ -294,10 +296,8 @@ fn dp_errors() -> TestResult {
     if errno != ENODEV {
         return Err(format!("a missing name gave errno {errno}, not ENODEV").into());
     }
-    let (errno, _) = kernel_error(c.get(
-        &OvsHeader { dp_ifindex: 99999 },
-        &GetDoRequest::default(),
-    ))?;
+    let (errno, _) =
+        kernel_error(c.get(&OvsHeader { dp_ifindex: 99999 }, &GetDoRequest::default()))?;
     if errno != ENODEV {
         return Err(format!("a missing ifindex gave errno {errno}, not ENODEV").into());
     }

@@ -87,7 +87,10 @@ fn vport_internal_and_netdev() -> TestResult {
     let internal = attach(&mut c, &dp, "genlpi0", VportType::Internal, None)?;
     let ip = internal.port_no.unwrap_or_default();
     let sysfs = ifindex_of("genlpi0")?;
-    if internal.ifindex.is_some_and(|i| i64::from(i) != i64::from(sysfs)) {
+    if internal
+        .ifindex
+        .is_some_and(|i| i64::from(i) != i64::from(sysfs))
+    {
         return Err("the internal port's ifindex differs from sysfs".into());
     }
     run(
@@ -246,6 +249,16 @@ fn vport_set_upcall_pids() -> TestResult {
     if reply.upcall_pid.as_deref() != Some(&[0][..]) {
         return Err(format!("new's upcall pids {:?}", reply.upcall_pid).into());
     }
+    // A port reports all of its upcall pids only when the datapath has
+    // the vport-pids feature; otherwise the first.
+    let mut dpc = genl_ovs::datapath::Client::connect()?;
+    dpc.set(
+        &dp.header(),
+        &genl_ovs::datapath::SetDoRequest {
+            user_features: Some(genl_ovs::datapath::UserFeatures::VPORT_PIDS),
+            ..Default::default()
+        },
+    )?;
     let pid = c.connection().socket().port_id();
     let pids = vec![pid, pid + 1000, pid + 2000];
     let (_, set) = c.set(
@@ -265,7 +278,11 @@ fn vport_set_upcall_pids() -> TestResult {
     )?;
     eprintln!("set: {set:?}\nget: {got:?}");
     if set.upcall_pid.as_deref() != Some(&pids[..]) || got.upcall_pid != set.upcall_pid {
-        return Err(format!("upcall pids {:?} / {:?}, sent {pids:?}", set.upcall_pid, got.upcall_pid).into());
+        return Err(format!(
+            "upcall pids {:?} / {:?}, sent {pids:?}",
+            set.upcall_pid, got.upcall_pid
+        )
+        .into());
     }
     // The type, when given, must be the port's own.
     let wrong = c.set(
@@ -301,10 +318,14 @@ fn vport_upcall_stats() -> TestResult {
             ..Default::default()
         },
     )?;
-    eprintln!("upcall stats: {:?}; unknown attributes: {:?}", got.upcall_stats, got.unknown);
+    eprintln!(
+        "upcall stats: {:?}; unknown attributes: {:?}",
+        got.upcall_stats, got.unknown
+    );
     // OVS_VPORT_ATTR_UPCALL_STATS came with Linux 6.2; 6.1 sends none.
     let release = release()?;
-    let old = release.starts_with("6.1.") || release.starts_with("6.0.") || release.starts_with("5.");
+    let old =
+        release.starts_with("6.1.") || release.starts_with("6.0.") || release.starts_with("5.");
     match (&got.upcall_stats, old) {
         (None, true) => Ok(()),
         (Some(s), false) if s.success.is_some() && s.fail.is_some() => Ok(()),
