@@ -34,7 +34,7 @@ fn encode(limits: &[(i32, u32)]) -> Vec<u8> {
 
 /// The `(zone, limit, count)` triples of a `zone-limit` attribute.
 fn decode(bytes: &[u8]) -> Result<Vec<(i32, u32, u32)>, Failed> {
-    if bytes.len() % OvsZoneLimit::SIZE != 0 {
+    if !bytes.len().is_multiple_of(OvsZoneLimit::SIZE) {
         return Err(format!("zone-limit of {} bytes", bytes.len()).into());
     }
     bytes
