@@ -578,10 +578,10 @@ pub struct ActionAttrs {
     /// Decrement the IP TTL or hop limit.
     #[genl(id = 23, nest)]
     pub dec_ttl: Option<Box<DecTtlAttrs>>,
-    /// Drop the packet with this reason code.
+    /// Drop the packet with this reason code (Linux 6.6; 6.1 refuses it with EINVAL).
     #[genl(id = 24, u32)]
     pub drop: Option<u32>,
-    /// Send a sample to the psample module.
+    /// Send a sample to the psample module (Linux 6.11; 6.1 refuses it with EINVAL).
     #[genl(id = 25, nest)]
     pub psample: Option<PsampleAttrs>,
     /// Attributes this spec does not know, kept as they came.

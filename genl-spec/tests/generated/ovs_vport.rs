@@ -138,7 +138,7 @@ pub struct Vport {
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
-    /// Upcall counters of the port.
+    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
     #[genl(id = 10, nest)]
     pub upcall_stats: Option<UpcallStats>,
     /// Attributes this spec does not know, kept as they came.
@@ -209,7 +209,7 @@ pub struct NewDoReply {
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
-    /// Upcall counters of the port.
+    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
     #[genl(id = 10, nest)]
     pub upcall_stats: Option<UpcallStats>,
     /// Attributes this spec does not know, kept as they came.
@@ -275,7 +275,7 @@ pub struct DelDoReply {
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
-    /// Upcall counters of the port.
+    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
     #[genl(id = 10, nest)]
     pub upcall_stats: Option<UpcallStats>,
     /// Attributes this spec does not know, kept as they came.
@@ -339,7 +339,7 @@ pub struct GetDoReply {
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
-    /// Upcall counters of the port.
+    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
     #[genl(id = 10, nest)]
     pub upcall_stats: Option<UpcallStats>,
     /// Attributes this spec does not know, kept as they came.
@@ -397,7 +397,7 @@ pub struct GetDumpReply {
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
-    /// Upcall counters of the port.
+    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
     #[genl(id = 10, nest)]
     pub upcall_stats: Option<UpcallStats>,
     /// Attributes this spec does not know, kept as they came.
@@ -475,7 +475,7 @@ pub struct SetDoReply {
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
-    /// Upcall counters of the port.
+    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
     #[genl(id = 10, nest)]
     pub upcall_stats: Option<UpcallStats>,
     /// Attributes this spec does not know, kept as they came.

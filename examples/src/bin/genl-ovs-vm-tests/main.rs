@@ -14,13 +14,25 @@
 //! area and list it in that module's `TESTS`; a new module goes into
 //! [`TESTS`] here.
 
+mod ct_limit;
+mod datapath;
+mod meter;
+mod policy;
 mod smoke;
 mod support;
+mod vport;
 
 use libtest_mimic::{Arguments, ColorSetting, Trial};
 
 /// The tests of each module.
-const TESTS: &[&[support::Test]] = &[smoke::TESTS];
+const TESTS: &[&[support::Test]] = &[
+    smoke::TESTS,
+    datapath::TESTS,
+    vport::TESTS,
+    meter::TESTS,
+    ct_limit::TESTS,
+    policy::TESTS,
+];
 
 fn main() {
     if std::env::var_os("GENL_IN_VM").is_none() {

@@ -8,8 +8,17 @@ use std::process::{Command, Stdio};
 
 use super::host::{BUSYBOX, Kernel, output};
 
-/// Modules the guest loads, each after its dependencies.
-const MODULES: &[&str] = &["openvswitch", "veth", "dummy"];
+/// Modules the guest loads; `modprobe --show-depends` puts each one's
+/// dependencies (conntrack, the UDP and IP tunnel cores, vxlan, geneve,
+/// ip_gre) before it.
+const MODULES: &[&str] = &[
+    "openvswitch",
+    "veth",
+    "dummy",
+    "vport-vxlan",
+    "vport-geneve",
+    "vport-gre",
+];
 
 /// Where the guest program lies in the guest.
 const GUEST_BIN: &str = "/guest/test";
