@@ -534,6 +534,13 @@ fn ovs_flow_matches_the_header() {
             ("ovs-action-add-mpls", 8),
             ("ovs-action-push-eth", 12),
             ("ovs-action-trunc", 4),
+            // set-masked's values: the key struct twice (value, mask).
+            ("ovs-key-u32-masked", 8),
+            ("ovs-key-ethernet-masked", 24),
+            ("ovs-key-mpls-masked", 8),
+            ("ovs-key-ipv4-masked", 24),
+            ("ovs-key-ipv6-masked", 80),
+            ("ovs-key-ports-masked", 8),
         ],
     );
     assert_big_endian(
@@ -604,7 +611,29 @@ fn ovs_flow_matches_the_header() {
     assert_eq!(nests("flow-attrs", "mask"), "key-attrs");
     assert_eq!(nests("flow-attrs", "actions"), "action-attrs");
     assert_eq!(nests("action-attrs", "set"), "key-attrs");
-    assert_eq!(nests("action-attrs", "set-masked"), "key-attrs");
+    assert_eq!(nests("action-attrs", "set-masked"), "masked-key-attrs");
+    // set-masked's attributes have the numbers of the key attributes they
+    // write, each its key struct twice.
+    for name in [
+        "priority",
+        "ethernet",
+        "ipv4",
+        "ipv6",
+        "tcp",
+        "udp",
+        "skb-mark",
+        "sctp",
+        "mpls",
+        "ct-mark",
+        "ct-labels",
+        "nsh",
+    ] {
+        assert_eq!(
+            value(f, "masked-key-attrs", name),
+            value(f, "key-attrs", name),
+            "masked-key-attrs.{name}"
+        );
+    }
     assert_eq!(nests("action-attrs", "clone"), "action-attrs");
     assert_eq!(nests("sample-attrs", "actions"), "action-attrs");
     assert_eq!(nests("dec-ttl-attrs", "action"), "action-attrs");
