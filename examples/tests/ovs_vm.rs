@@ -14,6 +14,15 @@ const EXPECTED: &[&str] = &[
     "families_resolve",
     "dpctl_datapath_seen_by_raw_dump",
     "dpctl_add_if_veth",
+    "flow_new_get_dump_set_del_flush",
+    "flow_keys_read_back",
+    "flow_actions_read_back_in_order",
+    "flow_actions_6_1_rejects",
+    "flow_counters_rise_with_packets",
+    "features_probe_and_drop_fallback",
+    "packet_execute_reaches_the_peer",
+    "packet_miss_upcall_has_a_typed_key",
+    "packet_userspace_action_upcall",
 ];
 
 #[test]

@@ -49,7 +49,9 @@ impl Bridge {
         let (dev_a, dev_b) = (format!("{name}-a"), format!("{name}-b"));
         run(
             "ip",
-            &["link", "add", &dev_a, "type", "veth", "peer", "name", &dev_b],
+            &[
+                "link", "add", &dev_a, "type", "veth", "peer", "name", &dev_b,
+            ],
         )?;
         let mut bridge = Bridge {
             name: name.to_owned(),
@@ -70,11 +72,18 @@ impl Bridge {
             run("ip", &["link", "set", dev, "up"])?;
         }
         let mut dp = datapath::Client::connect()?;
-        let (header, reply) = dp.new(
+        dp.connection().request(
             &datapath::OvsHeader::default(),
             &datapath::NewDoRequest {
                 name: Some(name.to_owned()),
                 upcall_pid: Some(upcall_pid),
+                ..Default::default()
+            },
+        )?;
+        let (header, reply) = dp.get(
+            &datapath::OvsHeader::default(),
+            &datapath::GetDoRequest {
+                name: Some(name.to_owned()),
                 ..Default::default()
             },
         )?;
@@ -84,14 +93,22 @@ impl Bridge {
         bridge.dp_ifindex = header.dp_ifindex;
         let mut ports = vport::Client::connect()?;
         for port in [&mut bridge.a, &mut bridge.b] {
-            let (_, reply) = ports.new(
-                &vport::OvsHeader {
-                    dp_ifindex: header.dp_ifindex,
-                },
+            let vh = vport::OvsHeader {
+                dp_ifindex: header.dp_ifindex,
+            };
+            ports.connection().request(
+                &vh,
                 &vport::NewDoRequest {
                     r#type: Some(vport::VportType::Netdev),
                     name: Some(port.dev.clone()),
                     upcall_pid: Some(vec![upcall_pid]),
+                    ..Default::default()
+                },
+            )?;
+            let (_, reply) = ports.get(
+                &vh,
+                &vport::GetDoRequest {
+                    name: Some(port.dev.clone()),
                     ..Default::default()
                 },
             )?;
@@ -110,7 +127,7 @@ impl Bridge {
 impl Drop for Bridge {
     fn drop(&mut self) {
         if let Ok(mut dp) = datapath::Client::connect() {
-            let _ = dp.del(
+            let _ = dp.connection().request(
                 &datapath::OvsHeader::default(),
                 &datapath::DelDoRequest {
                     name: Some(self.name.clone()),
@@ -161,9 +178,9 @@ pub const TTL: u8 = 64;
 
 impl TcpFrame {
     /// The frame: Ethernet, IPv4 (checksummed, TTL [`TTL`]) and a TCP
-    /// header without payload (60 bytes in all).
+    /// header without payload (54 bytes in all).
     pub fn bytes(&self) -> Vec<u8> {
-        let mut f = Vec::with_capacity(60);
+        let mut f = Vec::with_capacity(54);
         f.extend_from_slice(&self.eth_dst);
         f.extend_from_slice(&self.eth_src);
         f.extend_from_slice(&ETH_P_IP.to_be_bytes());

@@ -14,13 +14,16 @@
 //! area and list it in that module's `TESTS`; a new module goes into
 //! [`TESTS`] here.
 
+mod fixture;
+mod flow;
+mod packet;
 mod smoke;
 mod support;
 
 use libtest_mimic::{Arguments, ColorSetting, Trial};
 
 /// The tests of each module.
-const TESTS: &[&[support::Test]] = &[smoke::TESTS];
+const TESTS: &[&[support::Test]] = &[smoke::TESTS, flow::TESTS, packet::TESTS];
 
 fn main() {
     if std::env::var_os("GENL_IN_VM").is_none() {
