@@ -1,8 +1,9 @@
 //! Generates the six Open vSwitch families from `specs/`, as an
 //! application's build script does. Action lists are ordered (an action may
 //! repeat, and order is meaning: `push_vlan, output:1, pop_vlan, output:2`);
-//! `ovs_packet`'s upcall key and egress tunnel key are `ovs_flow`'s sets, so
-//! an upcall's key is the same type a flow is installed with.
+//! `ovs_packet`'s upcall key, actions and egress tunnel key are `ovs_flow`'s
+//! sets, so an upcall's key is the same type a flow is installed with, and
+//! execute takes the same action list as a flow.
 
 const FAMILIES: &[&str] = &[
     "ovs_datapath",
@@ -18,6 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .specs(FAMILIES.iter().map(|f| format!("../../specs/{f}.yaml")))
         .ordered_set("action-attrs")
         .extern_set("packet-attrs.key", "crate::flow::KeyAttrs")
+        .extern_set("packet-attrs.actions", "Vec<crate::flow::Action>")
         .extern_set("packet-attrs.egress-tun-key", "crate::flow::TunnelKeyAttrs")
         .views(true)
         .async_client(true)

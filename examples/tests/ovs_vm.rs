@@ -34,6 +34,15 @@ const EXPECTED: &[&str] = &[
     "policy_ovs_meter",
     "policy_ovs_ct_limit",
     "kernel_lacks_drop_and_psample",
+    "flow_new_get_dump_set_del_flush",
+    "flow_keys_read_back",
+    "flow_actions_read_back_in_order",
+    "flow_actions_6_1_rejects",
+    "flow_counters_rise_with_packets",
+    "features_probe_and_drop_fallback",
+    "packet_execute_reaches_the_peer",
+    "packet_miss_upcall_has_a_typed_key",
+    "packet_userspace_action_upcall",
 ];
 
 #[test]

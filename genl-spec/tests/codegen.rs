@@ -62,6 +62,14 @@ fn extern_sets_type_a_binary_attribute_as_another_familys_set() {
         code.contains("#[genl(id = 1, nest)]\n    pub key: Option<crate::flow::KeyAttrs>,"),
         "{code}"
     );
+    // An ordered set is a `Vec` of its enum: a path with generic arguments.
+    let list = Options::default().with_extern_set("packet-attrs.key", "Vec<crate::flow::Action>");
+    list.check(spec.family()).unwrap();
+    let code = generate(&spec, &list);
+    assert!(
+        code.contains("#[genl(id = 1, nest)]\n    pub key: Option<Vec<crate::flow::Action>>,"),
+        "{code}"
+    );
     let bad = Options::default().with_extern_set("packet-attrs.nope", "crate::flow::KeyAttrs");
     assert!(
         bad.check(spec.family())

@@ -534,12 +534,32 @@ fn ovs_flow_matches_the_header() {
             ("ovs-action-add-mpls", 8),
             ("ovs-action-push-eth", 12),
             ("ovs-action-trunc", 4),
+            // set-masked's values: the key struct twice (value, mask).
+            ("ovs-key-u32-masked", 8),
+            ("ovs-key-ethernet-masked", 24),
+            ("ovs-key-mpls-masked", 8),
+            ("ovs-key-ipv4-masked", 24),
+            ("ovs-key-ipv6-masked", 80),
+            ("ovs-key-ports-masked", 8),
         ],
     );
     assert_big_endian(
         f,
         &[
             ("ovs-key-mpls", "mpls-lse", U32),
+            // set-masked's values and masks: the key structs' members twice.
+            ("ovs-key-mpls-masked", "mpls-lse", U32),
+            ("ovs-key-mpls-masked", "mpls-lse-mask", U32),
+            ("ovs-key-ipv4-masked", "ipv4-src", U32),
+            ("ovs-key-ipv4-masked", "ipv4-dst", U32),
+            ("ovs-key-ipv4-masked", "ipv4-src-mask", U32),
+            ("ovs-key-ipv4-masked", "ipv4-dst-mask", U32),
+            ("ovs-key-ipv6-masked", "ipv6-label", U32),
+            ("ovs-key-ipv6-masked", "ipv6-label-mask", U32),
+            ("ovs-key-ports-masked", "src", U16),
+            ("ovs-key-ports-masked", "dst", U16),
+            ("ovs-key-ports-masked", "src-mask", U16),
+            ("ovs-key-ports-masked", "dst-mask", U16),
             ("ovs-key-ipv4", "ipv4-src", U32),
             ("ovs-key-ipv4", "ipv4-dst", U32),
             ("ovs-key-ipv6", "ipv6-label", U32),
@@ -604,7 +624,29 @@ fn ovs_flow_matches_the_header() {
     assert_eq!(nests("flow-attrs", "mask"), "key-attrs");
     assert_eq!(nests("flow-attrs", "actions"), "action-attrs");
     assert_eq!(nests("action-attrs", "set"), "key-attrs");
-    assert_eq!(nests("action-attrs", "set-masked"), "key-attrs");
+    assert_eq!(nests("action-attrs", "set-masked"), "masked-key-attrs");
+    // set-masked's attributes have the numbers of the key attributes they
+    // write, each its key struct twice.
+    for name in [
+        "priority",
+        "ethernet",
+        "ipv4",
+        "ipv6",
+        "tcp",
+        "udp",
+        "skb-mark",
+        "sctp",
+        "mpls",
+        "ct-mark",
+        "ct-labels",
+        "nsh",
+    ] {
+        assert_eq!(
+            value(f, "masked-key-attrs", name),
+            value(f, "key-attrs", name),
+            "masked-key-attrs.{name}"
+        );
+    }
     assert_eq!(nests("action-attrs", "clone"), "action-attrs");
     assert_eq!(nests("sample-attrs", "actions"), "action-attrs");
     assert_eq!(nests("dec-ttl-attrs", "action"), "action-attrs");

@@ -46,7 +46,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use genl_ovs::{datapath, flow, packet, vport};
 use genl_runtime::wire::Be;
-use genl_runtime::{Error, GenlMessage};
+use genl_runtime::Error;
 
 use learning::{Decision, Learned, Mac, MacTable};
 
@@ -434,8 +434,7 @@ impl Switch {
         let request = packet::ExecuteDoRequest {
             packet: Some(frame),
             key: Some(key),
-            // ovs_packet carries actions as bytes: an encoded action list.
-            actions: Some(actions.to_bytes()),
+            actions: Some(actions.clone()),
             ..Default::default()
         };
         let header = packet::OvsHeader {

@@ -27,6 +27,8 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod features;
+
 /// `ovs_datapath`: datapaths, their features and statistics.
 #[allow(missing_docs)]
 pub mod datapath {

@@ -174,7 +174,9 @@ impl Options {
     /// Types the attribute `set.attr` (spec names, for example
     /// `packet-attrs.key`) with the generated set at `rust_path`. This is how
     /// the `ovs_packet` upcall key becomes the typed `ovs_flow` key while the
-    /// spec stays valid against the kernel's schema.
+    /// spec stays valid against the kernel's schema. A set generated as an
+    /// ordered list ([`Options::with_ordered_set`]) is a `Vec` of its enum:
+    /// name it with its generic argument (`Vec<crate::flow::Action>`).
     pub fn with_extern_set(mut self, set_attr: &str, rust_path: impl Into<String>) -> Self {
         let (set, attr) = set_attr.split_once('.').unwrap_or((set_attr, ""));
         self.extern_sets.push(ExternSet {

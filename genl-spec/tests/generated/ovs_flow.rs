@@ -315,6 +315,110 @@ pub struct OvsActionTrunc {
     #[genl(u32)]
     pub max_len: u32,
 }
+/// A 32-bit key field and its mask, as set-masked carries them (8 bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+pub struct OvsKeyU32Masked {
+    #[genl(u32)]
+    pub value: u32,
+    /// The bits of value that are written.
+    #[genl(u32)]
+    pub mask: u32,
+}
+/// struct ovs_key_ethernet followed by its mask, as set-masked carries them (24 bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+pub struct OvsKeyEthernetMasked {
+    #[genl(binary, len = 6)]
+    pub eth_src: [u8; 6],
+    #[genl(binary, len = 6)]
+    pub eth_dst: [u8; 6],
+    #[genl(binary, len = 6)]
+    pub eth_src_mask: [u8; 6],
+    #[genl(binary, len = 6)]
+    pub eth_dst_mask: [u8; 6],
+}
+/// struct ovs_key_mpls followed by its mask, as set-masked carries them (8 bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+pub struct OvsKeyMplsMasked {
+    #[genl(u32, be)]
+    pub mpls_lse: ::genl_runtime::wire::Be<u32>,
+    #[genl(u32, be)]
+    pub mpls_lse_mask: ::genl_runtime::wire::Be<u32>,
+}
+/// struct ovs_key_ipv4 followed by its mask, as set-masked carries them
+/// (24 bytes). The mask of proto and frag must be 0: they cannot be written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+pub struct OvsKeyIpv4Masked {
+    #[genl(u32, be)]
+    pub ipv4_src: ::genl_runtime::wire::Be<u32>,
+    #[genl(u32, be)]
+    pub ipv4_dst: ::genl_runtime::wire::Be<u32>,
+    #[genl(u8)]
+    pub ipv4_proto: u8,
+    #[genl(u8)]
+    pub ipv4_tos: u8,
+    #[genl(u8)]
+    pub ipv4_ttl: u8,
+    #[genl(u8)]
+    pub ipv4_frag: u8,
+    #[genl(u32, be)]
+    pub ipv4_src_mask: ::genl_runtime::wire::Be<u32>,
+    #[genl(u32, be)]
+    pub ipv4_dst_mask: ::genl_runtime::wire::Be<u32>,
+    #[genl(u8)]
+    pub ipv4_proto_mask: u8,
+    #[genl(u8)]
+    pub ipv4_tos_mask: u8,
+    #[genl(u8)]
+    pub ipv4_ttl_mask: u8,
+    #[genl(u8)]
+    pub ipv4_frag_mask: u8,
+}
+/// struct ovs_key_ipv6 followed by its mask, as set-masked carries them
+/// (80 bytes). The mask of proto and frag must be 0: they cannot be written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+pub struct OvsKeyIpv6Masked {
+    #[genl(binary, len = 16)]
+    pub ipv6_src: [u8; 16],
+    #[genl(binary, len = 16)]
+    pub ipv6_dst: [u8; 16],
+    #[genl(u32, be)]
+    pub ipv6_label: ::genl_runtime::wire::Be<u32>,
+    #[genl(u8)]
+    pub ipv6_proto: u8,
+    #[genl(u8)]
+    pub ipv6_tclass: u8,
+    #[genl(u8)]
+    pub ipv6_hlimit: u8,
+    #[genl(u8)]
+    pub ipv6_frag: u8,
+    #[genl(binary, len = 16)]
+    pub ipv6_src_mask: [u8; 16],
+    #[genl(binary, len = 16)]
+    pub ipv6_dst_mask: [u8; 16],
+    #[genl(u32, be)]
+    pub ipv6_label_mask: ::genl_runtime::wire::Be<u32>,
+    #[genl(u8)]
+    pub ipv6_proto_mask: u8,
+    #[genl(u8)]
+    pub ipv6_tclass_mask: u8,
+    #[genl(u8)]
+    pub ipv6_hlimit_mask: u8,
+    #[genl(u8)]
+    pub ipv6_frag_mask: u8,
+}
+/// struct ovs_key_tcp, ovs_key_udp or ovs_key_sctp followed by its mask, as
+/// set-masked carries them (8 bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::genl_runtime::GenlStruct)]
+pub struct OvsKeyPortsMasked {
+    #[genl(u16, be)]
+    pub src: ::genl_runtime::wire::Be<u16>,
+    #[genl(u16, be)]
+    pub dst: ::genl_runtime::wire::Be<u16>,
+    #[genl(u16, be)]
+    pub src_mask: ::genl_runtime::wire::Be<u16>,
+    #[genl(u16, be)]
+    pub dst_mask: ::genl_runtime::wire::Be<u16>,
+}
 /// The attribute set `flow-attrs`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
@@ -442,6 +546,43 @@ pub struct KeyAttrs {
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
 }
+/// The key attributes that set-masked can write (OVS_KEY_ATTR_*, the same
+/// numbers as key-attrs), each holding its value immediately followed by
+/// a mask of the same size: the bits the action writes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
+#[genl(set = "masked-key-attrs")]
+pub struct MaskedKeyAttrs {
+    #[genl(id = 2, binary, struct_)]
+    pub priority: Option<OvsKeyU32Masked>,
+    #[genl(id = 4, binary, struct_)]
+    pub ethernet: Option<OvsKeyEthernetMasked>,
+    #[genl(id = 7, binary, struct_)]
+    pub ipv4: Option<OvsKeyIpv4Masked>,
+    #[genl(id = 8, binary, struct_)]
+    pub ipv6: Option<OvsKeyIpv6Masked>,
+    #[genl(id = 9, binary, struct_)]
+    pub tcp: Option<OvsKeyPortsMasked>,
+    #[genl(id = 10, binary, struct_)]
+    pub udp: Option<OvsKeyPortsMasked>,
+    #[genl(id = 15, binary, struct_)]
+    pub skb_mark: Option<OvsKeyU32Masked>,
+    #[genl(id = 17, binary, struct_)]
+    pub sctp: Option<OvsKeyPortsMasked>,
+    #[genl(id = 21, binary, struct_)]
+    pub mpls: Option<OvsKeyMplsMasked>,
+    #[genl(id = 24, binary, struct_)]
+    pub ct_mark: Option<OvsKeyU32Masked>,
+    /// 16 bytes of labels then a 16-byte mask.
+    #[genl(id = 25, binary, exact_len = 32)]
+    pub ct_labels: Option<Vec<u8>>,
+    /// nsh-key-attrs whose values are each followed by a mask of the same
+    /// size, as bytes.
+    #[genl(id = 28, binary)]
+    pub nsh: Option<Vec<u8>>,
+    /// Attributes this spec does not know, kept as they came.
+    #[genl(unknown)]
+    pub unknown: Vec<::genl_runtime::UnknownAttr>,
+}
 /// The attribute set `tunnel-key-attrs`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "tunnel-key-attrs")]
@@ -545,7 +686,7 @@ pub struct ActionAttrs {
     /// Rewrite the bits of one header selected by a mask: the single nested
     /// key attribute holds the value immediately followed by the mask.
     #[genl(id = 11, nest)]
-    pub set_masked: Option<Box<KeyAttrs>>,
+    pub set_masked: Option<MaskedKeyAttrs>,
     /// Send the packet through connection tracking.
     #[genl(id = 12, nest)]
     pub ct: Option<CtAttrs>,

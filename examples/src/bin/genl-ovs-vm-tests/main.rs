@@ -16,7 +16,10 @@
 
 mod ct_limit;
 mod datapath;
+mod fixture;
+mod flow;
 mod meter;
+mod packet;
 mod policy;
 mod smoke;
 mod support;
@@ -32,6 +35,8 @@ const TESTS: &[&[support::Test]] = &[
     meter::TESTS,
     ct_limit::TESTS,
     policy::TESTS,
+    flow::TESTS,
+    packet::TESTS,
 ];
 
 fn main() {

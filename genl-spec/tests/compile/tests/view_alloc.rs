@@ -283,7 +283,9 @@ mod ovs {
         }
         black_box((a.push_mpls()?, a.pop_mpls()?));
         if let Some(k) = a.set_masked()? {
-            key_view(k)?;
+            black_box((k.priority()?, k.ethernet()?, k.ipv4()?, k.ipv6()?));
+            black_box((k.tcp()?, k.udp()?, k.skb_mark()?, k.sctp()?, k.mpls()?));
+            black_box((k.ct_mark()?, k.ct_labels()?, k.nsh()?, k.unknown().count()));
         }
         if let Some(ct) = a.ct()? {
             black_box((
