@@ -68,10 +68,20 @@ impl AsyncConnection {
         self.fd.get_ref()
     }
 
-    /// Turns client-side policy checks off (`false`) or back on; see
-    /// [`Connection::set_validation`](crate::Connection::set_validation).
-    pub fn set_validation(&mut self, on: bool) {
-        self.ex.validate = on;
+    /// Turns client-side policy checks off, explicitly; see
+    /// [`Connection::skip_policy_checks`](crate::Connection::skip_policy_checks).
+    pub fn skip_policy_checks(&mut self) {
+        self.ex.validate = false;
+    }
+
+    /// Turns client-side policy checks back on (they are on by default).
+    pub fn check_policy(&mut self) {
+        self.ex.validate = true;
+    }
+
+    /// Whether requests are checked against their policy before sending.
+    pub fn checks_policy(&self) -> bool {
+        self.ex.validate
     }
 
     /// Looks a family up by name through nlctrl (once; then from the cache).
@@ -120,6 +130,9 @@ impl AsyncConnection {
         header: &R::Header,
         req: &R,
     ) -> Result<Option<Reply<R>>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
         self.request_with_id(id, header, req, 0).await
     }
@@ -131,6 +144,9 @@ impl AsyncConnection {
         req: &R,
         nl_flags: u16,
     ) -> Result<Option<Reply<R>>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
         self.request_with_id(id, header, req, nl_flags).await
     }
@@ -174,6 +190,9 @@ impl AsyncConnection {
         header: &R::Header,
         req: &R,
     ) -> Result<AsyncDump<'_, R>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
         self.finish_abandoned().await;
         let pending = self.ex.build(id, header, req, 0)?;

@@ -21,7 +21,8 @@ use crate::wire::{NlMsgHdr, messages, msg_type};
 /// waited for replies (kept until read, never dropped).
 ///
 /// Every request is checked against its spec's policy before it is sent;
-/// [`Connection::set_validation`] is the one, explicit way to turn that off.
+/// [`Connection::skip_policy_checks`] is the one, explicit way to turn that
+/// off; no constructor, client or flag turns it off on the way.
 ///
 /// ```no_run
 /// use genl_runtime::{Connection, nlctrl};
@@ -67,11 +68,24 @@ impl Connection {
         &self.socket
     }
 
-    /// Turns client-side policy checks off (`false`) or back on. They are on
-    /// by default; with them off, a request that breaks its spec's policy
-    /// goes to the kernel as it is, which refuses it or not.
-    pub fn set_validation(&mut self, on: bool) {
-        self.ex.validate = on;
+    /// Turns client-side policy checks off: the explicit opt-out. They are
+    /// on for every new connection (and so for every generated client); with
+    /// them off, a request that breaks its spec's policy goes to the kernel
+    /// as it is, which refuses it or not. For tests of the kernel's own
+    /// checks and for tools that send what they are told;
+    /// [`Connection::check_policy`] turns them back on.
+    pub fn skip_policy_checks(&mut self) {
+        self.ex.validate = false;
+    }
+
+    /// Turns client-side policy checks back on (they are on by default).
+    pub fn check_policy(&mut self) {
+        self.ex.validate = true;
+    }
+
+    /// Whether requests are checked against their policy before sending.
+    pub fn checks_policy(&self) -> bool {
+        self.ex.validate
     }
 
     /// Sets how long a receive may wait (`None`: for ever); a request or a
@@ -126,6 +140,9 @@ impl Connection {
         header: &R::Header,
         req: &R,
     ) -> Result<Option<Reply<R>>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
         self.request_with_id(id, header, req, 0)
     }
@@ -139,6 +156,9 @@ impl Connection {
         req: &R,
         nl_flags: u16,
     ) -> Result<Option<Reply<R>>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
         self.request_with_id(id, header, req, nl_flags)
     }
@@ -178,6 +198,9 @@ impl Connection {
     /// Sends a `dump` request; the replies come from the returned iterator,
     /// one per object, until the kernel's `NLMSG_DONE`.
     pub fn dump<R: Request>(&mut self, header: &R::Header, req: &R) -> Result<Dump<'_, R>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
         let pending = self.ex.build(id, header, req, 0)?;
         self.socket.send(&self.ex.tx)?;
