@@ -206,6 +206,36 @@ impl AsyncConnection {
         })
     }
 
+    /// Dumps until the kernel delivers a consistent view, at most
+    /// `attempts` times; see
+    /// [`Connection::dump_consistent`](crate::Connection::dump_consistent).
+    pub async fn dump_consistent<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+        attempts: usize,
+    ) -> Result<Vec<Reply<R>>, Error> {
+        let mut left = attempts.max(1);
+        loop {
+            left -= 1;
+            let mut replies = Vec::new();
+            let mut dump = self.dump(header, req).await?;
+            let outcome = loop {
+                match dump.next().await {
+                    Some(Ok(r)) => replies.push(r),
+                    Some(Err(e)) => break Err(e),
+                    None => break Ok(()),
+                }
+            };
+            drop(dump);
+            match outcome {
+                Ok(()) => return Ok(replies),
+                Err(Error::DumpInterrupted { .. }) if left > 0 => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Sends several `do` requests of one operation in one datagram; see
     /// [`Connection::request_many`](crate::Connection::request_many).
     pub async fn request_many<'r, R: Request + 'r>(

@@ -213,6 +213,30 @@ impl Connection {
         })
     }
 
+    /// Dumps until the kernel delivers a consistent view: a dump the
+    /// kernel marks interrupted (`NLM_F_DUMP_INTR`: the objects changed
+    /// while it ran) is thrown away and run again, at most `attempts` times
+    /// in all. Gathers the replies, so it suits tables that fit in memory;
+    /// [`Connection::dump`] streams, and reports an interruption as
+    /// [`Error::DumpInterrupted`] after the last reply.
+    ///
+    /// ```no_run
+    /// use genl_runtime::{Connection, nlctrl};
+    ///
+    /// let mut conn = Connection::new()?;
+    /// let families = conn.dump_consistent(&(), &nlctrl::GetfamilyDumpRequest::default(), 3)?;
+    /// println!("{} families", families.len());
+    /// # Ok::<(), genl_runtime::Error>(())
+    /// ```
+    pub fn dump_consistent<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+        attempts: usize,
+    ) -> Result<Vec<Reply<R>>, Error> {
+        crate::exchange::until_consistent(attempts, || self.dump(header, req)?.collect())
+    }
+
     /// Sends several `do` requests of one operation in one datagram (the
     /// kernel handles them in order) and waits for every answer: per
     /// request, in the order given, its reply (`None` for a plain

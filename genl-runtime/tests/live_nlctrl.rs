@@ -28,6 +28,21 @@ fn a_new_connection_checks_policy() {
 }
 
 #[test]
+fn a_consistent_dump_gathers_every_family() {
+    let mut c = conn();
+    let families = c
+        .dump_consistent(&(), &GetfamilyDumpRequest::default(), 3)
+        .unwrap();
+    assert!(
+        families
+            .iter()
+            .any(|((), f)| f.family_name.as_deref() == Some("nlctrl"))
+    );
+    // The connection is free for the next request.
+    assert_eq!(c.family("nlctrl").unwrap().name, "nlctrl");
+}
+
+#[test]
 fn get_one_family_by_name() {
     let mut c = conn();
     let req = GetfamilyDoRequest {
