@@ -409,15 +409,27 @@ impl Connection {
 
     /// Reads messages until one is routed to one of `pending`: which one,
     /// and what it says.
+    ///
+    /// After an overrun the kernel may have dropped the answer to a `do`
+    /// request too (it answers those before the send returns, and drops
+    /// what does not fit). So the queue is then read without waiting; when
+    /// it runs dry without their answers, the requests fail with
+    /// [`Error::Overrun`] rather than wait for ever. Dumps go on: the kernel
+    /// produces their parts only as the reader makes room.
     fn next_among(&mut self, pending: &[Pending]) -> Result<(usize, Routed), Error> {
+        let only_dos = pending.iter().all(|p| !p.dump);
+        let mut lost = false;
         loop {
-            let (hdr, start, end) = match self.next_message() {
+            let (hdr, start, end) = match self.next_message_with(lost) {
                 Ok(m) => m,
                 Err(Error::Overrun) => {
-                    // Lost notifications; the reply still comes. Told to the
-                    // next reader of notifications.
+                    // Told to the next reader of notifications too.
                     self.ex.overrun = true;
+                    lost = only_dos;
                     continue;
+                }
+                Err(Error::Io(e)) if lost && e.kind() == io::ErrorKind::WouldBlock => {
+                    return Err(Error::Overrun);
                 }
                 Err(e) => return Err(e),
             };
@@ -434,6 +446,12 @@ impl Connection {
 
     /// The next message: its header and the range of its payload in `rx`.
     fn next_message(&mut self) -> Result<(NlMsgHdr, usize, usize), Error> {
+        self.next_message_with(false)
+    }
+
+    /// The next message, read without waiting when `nowait` (an empty
+    /// queue is then an I/O error of kind `WouldBlock`).
+    fn next_message_with(&mut self, nowait: bool) -> Result<(NlMsgHdr, usize, usize), Error> {
         loop {
             if self.rx_pos < self.rx_len {
                 let rest = &self.rx[self.rx_pos..self.rx_len];
@@ -452,7 +470,12 @@ impl Connection {
                     None => self.rx_pos = self.rx_len,
                 }
             }
-            match self.socket.recv_into(&mut self.rx) {
+            let received = if nowait {
+                self.socket.try_recv_into(&mut self.rx)
+            } else {
+                self.socket.recv_into(&mut self.rx)
+            };
+            match received {
                 Ok((len, group)) => {
                     self.rx_len = len;
                     self.rx_group = group;

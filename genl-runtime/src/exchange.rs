@@ -68,6 +68,9 @@ pub(crate) struct Pending {
     /// The policy of the request's attributes, to name those an error
     /// points at; none for a raw request.
     pub policy: Option<&'static crate::policy::SetPolicy>,
+    /// Whether it is a dump (answered as the reader reads) rather than a
+    /// `do` (answered before the send returns).
+    pub dump: bool,
     /// Where the request's message lies in the send buffer.
     pub at: usize,
     pub len: usize,
@@ -234,6 +237,7 @@ impl Exchange {
             operation: RAW,
             header_len: 0,
             policy: None,
+            dump: kind == RequestKind::Dump,
             at,
             len: self.tx.len() - at,
         }
