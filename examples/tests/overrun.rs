@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use genl_runtime::nlctrl::GetfamilyDoRequest;
-use genl_runtime::{Connection, Error};
+use genl_runtime::{AsyncConnection, Connection, Error};
 use genl_testkit::Netns;
 
 /// Veth pairs made (and removed) in the storm: each device gives at least
@@ -39,6 +39,44 @@ fn nlctrl() -> GetfamilyDoRequest {
     }
 }
 
+fn storm(ns: &Netns) {
+    let made: String = (0..PAIRS)
+        .map(|i| format!("link add st{i} type veth peer name sp{i}\n"))
+        .collect();
+    ip_batch(ns, &made);
+    let removed: String = (0..PAIRS).map(|i| format!("link del st{i}\n")).collect();
+    ip_batch(ns, &removed);
+}
+
+#[test]
+fn the_async_connection_survives_a_storm_too() {
+    let Some(ns) = Netns::new("async overrun storm") else {
+        return;
+    };
+    ns.run(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut c = AsyncConnection::new().unwrap();
+            c.socket().set_recv_buffer(4096).unwrap();
+            if let Err(e) = c.subscribe("netdev", "mgmt").await {
+                genl_testkit::skip("async overrun storm", &format!("no netdev family: {e}"));
+                return;
+            }
+            storm(&ns);
+            match c.request(&(), &nlctrl()).await {
+                Err(Error::Overrun) => {}
+                other => panic!("the storm's overrun, not {other:?}"),
+            }
+            assert!(matches!(c.next_notification().await, Err(Error::Overrun)));
+            let ((), reply) = c.request(&(), &nlctrl()).await.unwrap().expect("a reply");
+            assert_eq!(reply.family_name.as_deref(), Some("nlctrl"));
+        });
+    });
+}
+
 #[test]
 fn a_notification_storm_overruns_once_and_the_connection_goes_on() {
     let Some(ns) = Netns::new("overrun storm") else {
@@ -52,12 +90,7 @@ fn a_notification_storm_overruns_once_and_the_connection_goes_on() {
             genl_testkit::skip("overrun storm", &format!("no netdev family: {e}"));
             return;
         }
-        let made: String = (0..PAIRS)
-            .map(|i| format!("link add st{i} type veth peer name sp{i}\n"))
-            .collect();
-        ip_batch(&ns, &made);
-        let removed: String = (0..PAIRS).map(|i| format!("link del st{i}\n")).collect();
-        ip_batch(&ns, &removed);
+        storm(&ns);
 
         // The queue is full and the kernel drops what comes next: the
         // request's answer is lost, and the request says so rather than

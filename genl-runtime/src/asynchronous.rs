@@ -47,6 +47,9 @@ pub struct AsyncConnection {
     ex: Exchange,
     /// A dump dropped before its end, read off before the next request.
     abandoned: Option<Pending>,
+    /// An overrun came while `do` requests waited: the queue is read
+    /// without waiting until their answers or its end.
+    answer_lost: bool,
 }
 
 impl AsyncConnection {
@@ -60,6 +63,7 @@ impl AsyncConnection {
             rx_group: None,
             ex: Exchange::new(),
             abandoned: None,
+            answer_lost: false,
         })
     }
 
@@ -406,24 +410,61 @@ impl AsyncConnection {
         cx: &mut Context<'_>,
         pending: &[Pending],
     ) -> Poll<Result<(usize, Routed), Error>> {
+        // As in the blocking connection: after an overrun, a `do` request
+        // whose answer is not in the queue lost it, and fails with the
+        // overrun rather than wait for ever.
+        let only_dos = pending.iter().all(|p| !p.dump);
         loop {
-            let (hdr, start, end) = match ready!(self.poll_next_message(cx)) {
+            let next = if self.answer_lost {
+                self.next_message_now()
+            } else {
+                ready!(self.poll_next_message(cx))
+            };
+            let (hdr, start, end) = match next {
                 Ok(m) => m,
                 Err(Error::Overrun) => {
                     self.ex.overrun = true;
+                    self.answer_lost = only_dos;
                     continue;
+                }
+                Err(Error::Io(e)) if self.answer_lost && e.kind() == io::ErrorKind::WouldBlock => {
+                    self.answer_lost = false;
+                    return Poll::Ready(Err(Error::Overrun));
                 }
                 Err(e) => return Poll::Ready(Err(e)),
             };
-            let group = self.rx_group;
-            match self
+            let routed = self
                 .ex
-                .route_among(&hdr, &self.rx[start..end], group, pending)
-            {
+                .route_among(&hdr, &self.rx[start..end], self.rx_group, pending);
+            if matches!(routed, Ok(Some((_, ref r))) if !matches!(r, Routed::Elsewhere)) {
+                self.answer_lost = false;
+            }
+            match routed {
                 Ok(None | Some((_, Routed::Elsewhere))) => continue,
                 Ok(Some(routed)) => return Poll::Ready(Ok(routed)),
                 Err(e) => return Poll::Ready(Err(e)),
             }
+        }
+    }
+
+    /// The next message without waiting: an empty queue is an I/O error of
+    /// kind `WouldBlock`.
+    fn next_message_now(&mut self) -> Result<(NlMsgHdr, usize, usize), Error> {
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        if self.rx_pos >= self.rx_len {
+            match self.fd.get_ref().try_recv_into(&mut self.rx) {
+                Ok((len, group)) => {
+                    self.rx_len = len;
+                    self.rx_group = group;
+                    self.rx_pos = 0;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        match self.poll_next_message(&mut cx) {
+            Poll::Ready(r) => r,
+            Poll::Pending => Err(Error::Io(io::ErrorKind::WouldBlock.into())),
         }
     }
 
