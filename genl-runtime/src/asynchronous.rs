@@ -47,6 +47,9 @@ pub struct AsyncConnection {
     ex: Exchange,
     /// A dump dropped before its end, read off before the next request.
     abandoned: Option<Pending>,
+    /// An overrun came while `do` requests waited: the queue is read
+    /// without waiting until their answers or its end.
+    answer_lost: bool,
 }
 
 impl AsyncConnection {
@@ -63,6 +66,7 @@ impl AsyncConnection {
             rx_group: None,
             ex,
             abandoned: None,
+            answer_lost: false,
         })
     }
 
@@ -71,10 +75,20 @@ impl AsyncConnection {
         self.fd.get_ref()
     }
 
-    /// Turns client-side policy checks off (`false`) or back on; see
-    /// [`Connection::set_validation`](crate::Connection::set_validation).
-    pub fn set_validation(&mut self, on: bool) {
-        self.ex.validate = on;
+    /// Turns client-side policy checks off, explicitly; see
+    /// [`Connection::skip_policy_checks`](crate::Connection::skip_policy_checks).
+    pub fn skip_policy_checks(&mut self) {
+        self.ex.validate = false;
+    }
+
+    /// Turns client-side policy checks back on (they are on by default).
+    pub fn check_policy(&mut self) {
+        self.ex.validate = true;
+    }
+
+    /// Whether requests are checked against their policy before sending.
+    pub fn checks_policy(&self) -> bool {
+        self.ex.validate
     }
 
     /// Looks a family up by name through nlctrl (once; then from the cache).
@@ -123,6 +137,9 @@ impl AsyncConnection {
         header: &R::Header,
         req: &R,
     ) -> Result<Option<Reply<R>>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
         self.request_with_id(id, header, req, 0).await
     }
@@ -134,6 +151,9 @@ impl AsyncConnection {
         req: &R,
         nl_flags: u16,
     ) -> Result<Option<Reply<R>>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
         self.request_with_id(id, header, req, nl_flags).await
     }
@@ -177,6 +197,9 @@ impl AsyncConnection {
         header: &R::Header,
         req: &R,
     ) -> Result<AsyncDump<'_, R>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
         self.finish_abandoned().await;
         let pending = self.ex.build(id, header, req, 0)?;
@@ -188,6 +211,36 @@ impl AsyncConnection {
             interrupted: false,
             _reply: PhantomData,
         })
+    }
+
+    /// Dumps until the kernel delivers a consistent view, at most
+    /// `attempts` times; see
+    /// [`Connection::dump_consistent`](crate::Connection::dump_consistent).
+    pub async fn dump_consistent<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+        attempts: usize,
+    ) -> Result<Vec<Reply<R>>, Error> {
+        let mut left = attempts.max(1);
+        loop {
+            left -= 1;
+            let mut replies = Vec::new();
+            let mut dump = self.dump(header, req).await?;
+            let outcome = loop {
+                match dump.next().await {
+                    Some(Ok(r)) => replies.push(r),
+                    Some(Err(e)) => break Err(e),
+                    None => break Ok(()),
+                }
+            };
+            drop(dump);
+            match outcome {
+                Ok(()) => return Ok(replies),
+                Err(Error::DumpInterrupted { .. }) if left > 0 => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Sends several `do` requests of one operation in one datagram; see
@@ -360,24 +413,61 @@ impl AsyncConnection {
         cx: &mut Context<'_>,
         pending: &[Pending],
     ) -> Poll<Result<(usize, Routed), Error>> {
+        // As in the blocking connection: after an overrun, a `do` request
+        // whose answer is not in the queue lost it, and fails with the
+        // overrun rather than wait for ever.
+        let only_dos = pending.iter().all(|p| !p.dump);
         loop {
-            let (hdr, start, end) = match ready!(self.poll_next_message(cx)) {
+            let next = if self.answer_lost {
+                self.next_message_now()
+            } else {
+                ready!(self.poll_next_message(cx))
+            };
+            let (hdr, start, end) = match next {
                 Ok(m) => m,
                 Err(Error::Overrun) => {
                     self.ex.overrun = true;
+                    self.answer_lost = only_dos;
                     continue;
+                }
+                Err(Error::Io(e)) if self.answer_lost && e.kind() == io::ErrorKind::WouldBlock => {
+                    self.answer_lost = false;
+                    return Poll::Ready(Err(Error::Overrun));
                 }
                 Err(e) => return Poll::Ready(Err(e)),
             };
-            let group = self.rx_group;
-            match self
+            let routed = self
                 .ex
-                .route_among(&hdr, &self.rx[start..end], group, pending)
-            {
+                .route_among(&hdr, &self.rx[start..end], self.rx_group, pending);
+            if matches!(routed, Ok(Some((_, ref r))) if !matches!(r, Routed::Elsewhere)) {
+                self.answer_lost = false;
+            }
+            match routed {
                 Ok(None | Some((_, Routed::Elsewhere))) => continue,
                 Ok(Some(routed)) => return Poll::Ready(Ok(routed)),
                 Err(e) => return Poll::Ready(Err(e)),
             }
+        }
+    }
+
+    /// The next message without waiting: an empty queue is an I/O error of
+    /// kind `WouldBlock`.
+    fn next_message_now(&mut self) -> Result<(NlMsgHdr, usize, usize), Error> {
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        if self.rx_pos >= self.rx_len {
+            match self.fd.get_ref().try_recv_into(&mut self.rx) {
+                Ok((len, group)) => {
+                    self.rx_len = len;
+                    self.rx_group = group;
+                    self.rx_pos = 0;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        match self.poll_next_message(&mut cx) {
+            Poll::Ready(r) => r,
+            Poll::Pending => Err(Error::Io(io::ErrorKind::WouldBlock.into())),
         }
     }
 

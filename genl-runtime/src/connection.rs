@@ -21,7 +21,8 @@ use crate::wire::{NlMsgHdr, messages, msg_type};
 /// waited for replies (kept until read, never dropped).
 ///
 /// Every request is checked against its spec's policy before it is sent;
-/// [`Connection::set_validation`] is the one, explicit way to turn that off.
+/// [`Connection::skip_policy_checks`] is the one, explicit way to turn that
+/// off; no constructor, client or flag turns it off on the way.
 ///
 /// ```no_run
 /// use genl_runtime::{Connection, nlctrl};
@@ -69,11 +70,24 @@ impl Connection {
         &self.socket
     }
 
-    /// Turns client-side policy checks off (`false`) or back on. They are on
-    /// by default; with them off, a request that breaks its spec's policy
-    /// goes to the kernel as it is, which refuses it or not.
-    pub fn set_validation(&mut self, on: bool) {
-        self.ex.validate = on;
+    /// Turns client-side policy checks off: the explicit opt-out. They are
+    /// on for every new connection (and so for every generated client); with
+    /// them off, a request that breaks its spec's policy goes to the kernel
+    /// as it is, which refuses it or not. For tests of the kernel's own
+    /// checks and for tools that send what they are told;
+    /// [`Connection::check_policy`] turns them back on.
+    pub fn skip_policy_checks(&mut self) {
+        self.ex.validate = false;
+    }
+
+    /// Turns client-side policy checks back on (they are on by default).
+    pub fn check_policy(&mut self) {
+        self.ex.validate = true;
+    }
+
+    /// Whether requests are checked against their policy before sending.
+    pub fn checks_policy(&self) -> bool {
+        self.ex.validate
     }
 
     /// Sets how long a receive may wait (`None`: for ever); a request or a
@@ -128,6 +142,9 @@ impl Connection {
         header: &R::Header,
         req: &R,
     ) -> Result<Option<Reply<R>>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
         self.request_with_id(id, header, req, 0)
     }
@@ -141,6 +158,9 @@ impl Connection {
         req: &R,
         nl_flags: u16,
     ) -> Result<Option<Reply<R>>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
         self.request_with_id(id, header, req, nl_flags)
     }
@@ -180,6 +200,9 @@ impl Connection {
     /// Sends a `dump` request; the replies come from the returned iterator,
     /// one per object, until the kernel's `NLMSG_DONE`.
     pub fn dump<R: Request>(&mut self, header: &R::Header, req: &R) -> Result<Dump<'_, R>, Error> {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
         let pending = self.ex.build(id, header, req, 0)?;
         self.socket.send(&self.ex.tx)?;
@@ -190,6 +213,30 @@ impl Connection {
             interrupted: false,
             _reply: PhantomData,
         })
+    }
+
+    /// Dumps until the kernel delivers a consistent view: a dump the
+    /// kernel marks interrupted (`NLM_F_DUMP_INTR`: the objects changed
+    /// while it ran) is thrown away and run again, at most `attempts` times
+    /// in all. Gathers the replies, so it suits tables that fit in memory;
+    /// [`Connection::dump`] streams, and reports an interruption as
+    /// [`Error::DumpInterrupted`] after the last reply.
+    ///
+    /// ```no_run
+    /// use genl_runtime::{Connection, nlctrl};
+    ///
+    /// let mut conn = Connection::new()?;
+    /// let families = conn.dump_consistent(&(), &nlctrl::GetfamilyDumpRequest::default(), 3)?;
+    /// println!("{} families", families.len());
+    /// # Ok::<(), genl_runtime::Error>(())
+    /// ```
+    pub fn dump_consistent<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+        attempts: usize,
+    ) -> Result<Vec<Reply<R>>, Error> {
+        crate::exchange::until_consistent(attempts, || self.dump(header, req)?.collect())
     }
 
     /// Sends several `do` requests of one operation in one datagram (the
@@ -364,15 +411,27 @@ impl Connection {
 
     /// Reads messages until one is routed to one of `pending`: which one,
     /// and what it says.
+    ///
+    /// After an overrun the kernel may have dropped the answer to a `do`
+    /// request too (it answers those before the send returns, and drops
+    /// what does not fit). So the queue is then read without waiting; when
+    /// it runs dry without their answers, the requests fail with
+    /// [`Error::Overrun`] rather than wait for ever. Dumps go on: the kernel
+    /// produces their parts only as the reader makes room.
     fn next_among(&mut self, pending: &[Pending]) -> Result<(usize, Routed), Error> {
+        let only_dos = pending.iter().all(|p| !p.dump);
+        let mut lost = false;
         loop {
-            let (hdr, start, end) = match self.next_message() {
+            let (hdr, start, end) = match self.next_message_with(lost) {
                 Ok(m) => m,
                 Err(Error::Overrun) => {
-                    // Lost notifications; the reply still comes. Told to the
-                    // next reader of notifications.
+                    // Told to the next reader of notifications too.
                     self.ex.overrun = true;
+                    lost = only_dos;
                     continue;
+                }
+                Err(Error::Io(e)) if lost && e.kind() == io::ErrorKind::WouldBlock => {
+                    return Err(Error::Overrun);
                 }
                 Err(e) => return Err(e),
             };
@@ -389,6 +448,12 @@ impl Connection {
 
     /// The next message: its header and the range of its payload in `rx`.
     fn next_message(&mut self) -> Result<(NlMsgHdr, usize, usize), Error> {
+        self.next_message_with(false)
+    }
+
+    /// The next message, read without waiting when `nowait` (an empty
+    /// queue is then an I/O error of kind `WouldBlock`).
+    fn next_message_with(&mut self, nowait: bool) -> Result<(NlMsgHdr, usize, usize), Error> {
         loop {
             if self.rx_pos < self.rx_len {
                 let rest = &self.rx[self.rx_pos..self.rx_len];
@@ -407,7 +472,12 @@ impl Connection {
                     None => self.rx_pos = self.rx_len,
                 }
             }
-            match self.socket.recv_into(&mut self.rx) {
+            let received = if nowait {
+                self.socket.try_recv_into(&mut self.rx)
+            } else {
+                self.socket.recv_into(&mut self.rx)
+            };
+            match received {
                 Ok((len, group)) => {
                     self.rx_len = len;
                     self.rx_group = group;

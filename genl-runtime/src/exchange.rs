@@ -68,6 +68,9 @@ pub(crate) struct Pending {
     /// The policy of the request's attributes, to name those an error
     /// points at; none for a raw request.
     pub policy: Option<&'static crate::policy::SetPolicy>,
+    /// Whether it is a dump (answered as the reader reads) rather than a
+    /// `do` (answered before the send returns).
+    pub dump: bool,
     /// Where the request's message lies in the send buffer.
     pub at: usize,
     pub len: usize,
@@ -239,6 +242,7 @@ impl Exchange {
             operation: RAW,
             header_len: 0,
             policy: None,
+            dump: kind == RequestKind::Dump,
             at,
             len: self.tx.len() - at,
             echo: extra_flags & flags::ECHO != 0,
@@ -461,6 +465,24 @@ impl Collector {
     }
 }
 
+/// Runs `dump` (a whole dump, gathered) until the kernel does not mark it
+/// interrupted, at most `attempts` times (at least once); the last
+/// [`Error::DumpInterrupted`] when every attempt was interrupted. Any other
+/// error ends it at once.
+pub(crate) fn until_consistent<T>(
+    attempts: usize,
+    mut dump: impl FnMut() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut left = attempts.max(1);
+    loop {
+        left -= 1;
+        match dump() {
+            Err(Error::DumpInterrupted { .. }) if left > 0 => {}
+            other => return other,
+        }
+    }
+}
+
 /// Decodes a reply's payload (after the genl header) as `R`'s header and reply.
 pub(crate) fn decode_reply<R: Request>(payload: &[u8]) -> Result<Reply<R>, Error> {
     let decode = |error| Error::Decode {
@@ -541,5 +563,106 @@ mod tests {
         let (hdr, payload) = message(p.seq, 42);
         let routed = ex.route(&hdr, &payload, None, Some(&p)).unwrap();
         assert!(matches!(routed, Routed::Data { .. }), "{routed:?}");
+    }
+
+    use crate::wire::{begin_message, end_message};
+
+    /// One nlctrl `newfamily` message of a dump, as the kernel sends it,
+    /// with `NLM_F_DUMP_INTR` set or not.
+    fn dump_message(seq: u32, interrupted: bool) -> (NlMsgHdr, Vec<u8>) {
+        let mut buf = Vec::new();
+        let flags = flags::MULTI | if interrupted { flags::DUMP_INTR } else { 0 };
+        let token = begin_message(
+            &mut buf,
+            NlMsgHdr {
+                len: 0,
+                ty: msg_type::GENL_ID_CTRL,
+                flags,
+                seq,
+                pid: 0,
+            },
+        );
+        GenlMsgHdr { cmd: 1, version: 2 }.write(&mut buf);
+        // CTRL_ATTR_FAMILY_ID (1) = 0x10, CTRL_ATTR_FAMILY_NAME (2) = "nlctrl".
+        buf.extend_from_slice(&[6, 0, 1, 0, 0x10, 0, 0, 0]);
+        buf.extend_from_slice(&[11, 0, 2, 0, b'n', b'l', b'c', b't', b'r', b'l', 0, 0]);
+        end_message(&mut buf, token);
+        let (hdr, payload) = crate::wire::messages(&buf).next().unwrap().unwrap();
+        (hdr, payload.to_vec())
+    }
+
+    fn done(seq: u32) -> (NlMsgHdr, Vec<u8>) {
+        let hdr = NlMsgHdr {
+            len: 20,
+            ty: msg_type::DONE,
+            flags: flags::MULTI,
+            seq,
+            pid: 0,
+        };
+        (hdr, 0i32.to_ne_bytes().to_vec())
+    }
+
+    #[test]
+    fn an_interrupted_dump_message_is_routed_as_interrupted() {
+        let mut ex = Exchange::new();
+        let pending = ex.append_raw(
+            msg_type::GENL_ID_CTRL,
+            &RawRequest {
+                cmd: 3,
+                version: 2,
+                kind: RequestKind::Dump,
+                flags: 0,
+                payload: &[],
+            },
+        );
+        let mut collector = Collector::new(std::slice::from_ref(&pending));
+        for (hdr, payload) in [
+            dump_message(pending.seq, false),
+            dump_message(pending.seq, true),
+            done(pending.seq),
+        ] {
+            let routed = ex.route(&hdr, &payload, None, Some(&pending)).unwrap();
+            if let Routed::Data { interrupted, .. } = &routed {
+                assert_eq!(*interrupted, hdr.flags & flags::DUMP_INTR != 0);
+            }
+            collector.feed(0, routed);
+        }
+        assert!(collector.is_done());
+        let answers = collector.finish();
+        assert!(
+            matches!(answers[0], Err(Error::DumpInterrupted { .. })),
+            "{answers:?}"
+        );
+    }
+
+    #[test]
+    fn a_dump_is_retried_until_consistent_and_no_more() {
+        let interrupted = || Error::DumpInterrupted { operation: "dump" };
+        let mut runs = 0;
+        let got = until_consistent(5, || {
+            runs += 1;
+            if runs < 3 {
+                Err(interrupted())
+            } else {
+                Ok(runs)
+            }
+        });
+        assert_eq!(got.unwrap(), 3);
+
+        let mut runs = 0;
+        let got: Result<(), _> = until_consistent(2, || {
+            runs += 1;
+            Err(interrupted())
+        });
+        assert!(matches!(got, Err(Error::DumpInterrupted { .. })));
+        assert_eq!(runs, 2);
+
+        let mut runs = 0;
+        let got: Result<(), _> = until_consistent(5, || {
+            runs += 1;
+            Err(Error::Overrun)
+        });
+        assert!(matches!(got, Err(Error::Overrun)));
+        assert_eq!(runs, 1, "other errors are not retried");
     }
 }

@@ -11,6 +11,38 @@ fn conn() -> Connection {
 }
 
 #[test]
+fn a_new_connection_checks_policy() {
+    let mut c = conn();
+    assert!(c.checks_policy());
+    let req = GetfamilyDoRequest {
+        family_name: Some("a-name-longer-than-fifteen".into()),
+        ..Default::default()
+    };
+    assert!(matches!(c.request(&(), &req), Err(Error::Policy { .. })));
+    // Only the explicit opt-out turns the checks off, and they come back.
+    c.skip_policy_checks();
+    assert!(!c.checks_policy());
+    assert!(c.request(&(), &req).unwrap_err().errno().is_some());
+    c.check_policy();
+    assert!(matches!(c.request(&(), &req), Err(Error::Policy { .. })));
+}
+
+#[test]
+fn a_consistent_dump_gathers_every_family() {
+    let mut c = conn();
+    let families = c
+        .dump_consistent(&(), &GetfamilyDumpRequest::default(), 3)
+        .unwrap();
+    assert!(
+        families
+            .iter()
+            .any(|((), f)| f.family_name.as_deref() == Some("nlctrl"))
+    );
+    // The connection is free for the next request.
+    assert_eq!(c.family("nlctrl").unwrap().name, "nlctrl");
+}
+
+#[test]
 fn get_one_family_by_name() {
     let mut c = conn();
     let req = GetfamilyDoRequest {
@@ -97,7 +129,7 @@ fn a_policy_violation_is_refused_before_sending() {
     assert_eq!(*operation, "getfamily");
     assert_eq!(error.path_string(), ".family-name");
     // With checks off, the kernel is asked and refuses by itself.
-    c.set_validation(false);
+    c.skip_policy_checks();
     let err = c.request(&(), &req).unwrap_err();
     assert!(err.errno().is_some(), "{err}");
 }
@@ -244,6 +276,20 @@ fn libc_enoent() -> i32 {
 mod asynchronous {
     use genl_runtime::nlctrl::{GetfamilyDoRequest, GetfamilyDumpRequest};
     use genl_runtime::{AsyncConnection, Error};
+
+    #[tokio::test]
+    async fn a_new_async_connection_checks_policy() {
+        let mut c = AsyncConnection::new().unwrap();
+        assert!(c.checks_policy());
+        let req = GetfamilyDoRequest {
+            family_name: Some("a-name-longer-than-fifteen".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            c.request(&(), &req).await,
+            Err(Error::Policy { .. })
+        ));
+    }
 
     #[tokio::test]
     async fn the_async_connection_sends_several_requests_at_once() {

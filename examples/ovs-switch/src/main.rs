@@ -45,8 +45,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use genl_ovs::{datapath, flow, packet, vport};
-use genl_runtime::wire::Be;
 use genl_runtime::Error;
+use genl_runtime::wire::Be;
 
 use learning::{Decision, Learned, Mac, MacTable};
 

@@ -119,16 +119,33 @@ impl Socket {
     /// without a second copy. An overrun is `ENOBUFS`; on a non-blocking
     /// socket an empty queue is `WouldBlock`.
     pub fn recv_into(&self, buf: &mut Vec<u8>) -> io::Result<(usize, Option<u32>)> {
+        self.recv_into_with(buf, 0)
+    }
+
+    /// Like [`Socket::recv_into`], without waiting: an empty queue is
+    /// `WouldBlock` on any socket (`MSG_DONTWAIT`).
+    pub fn try_recv_into(&self, buf: &mut Vec<u8>) -> io::Result<(usize, Option<u32>)> {
+        self.recv_into_with(buf, libc::MSG_DONTWAIT)
+    }
+
+    fn recv_into_with(
+        &self,
+        buf: &mut Vec<u8>,
+        flags: libc::c_int,
+    ) -> io::Result<(usize, Option<u32>)> {
         if buf.len() < MIN_RX {
             buf.resize(MIN_RX, 0);
         }
         loop {
-            let (n, group) = self.raw.recv_msg(buf, libc::MSG_PEEK | libc::MSG_TRUNC)?;
+            let (n, group) = self
+                .raw
+                .recv_msg(buf, libc::MSG_PEEK | libc::MSG_TRUNC | flags)?;
             if n > buf.len() {
                 buf.resize(n, 0);
                 continue;
             }
-            self.raw.recv(&mut [], libc::MSG_TRUNC)?;
+            self.raw
+                .recv(&mut [], libc::MSG_TRUNC | libc::MSG_DONTWAIT)?;
             return Ok((n, group));
         }
     }

@@ -312,7 +312,7 @@ fn dp_errors() -> TestResult {
     }
     // ... and, sent anyway, the kernel's policy refuses it with an extack
     // that points at the name attribute.
-    c.connection().set_validation(false);
+    c.connection().skip_policy_checks();
     match c.get(&OvsHeader::default(), &long) {
         Err(Error::Kernel(k)) => {
             eprintln!("kernel on a long name: {k}");

@@ -2,5 +2,6 @@
 //! `GENL_CORPUS`, for every spec of the kernel corpus, with every warning
 //! denied; its tests exercise the generated types.
 #![deny(warnings)]
+#![forbid(unsafe_code)]
 
 include!(concat!(env!("OUT_DIR"), "/families.rs"));
