@@ -309,6 +309,12 @@ fn generate(
             .any(|a| matches!(a.read, Read::Nested | Read::IndexedViews));
         let depth_unused = (!uses_depth).then(|| quote!(let _ = __genl_depth;));
         quote! {
+            // A repeated attribute: every occurrence is checked by the owned
+            // decoder, and only there.
+            if self.index.repeats() {
+                return <#ident as ::genl_runtime::GenlMessage>::decode_at(self.index.bytes(), __genl_depth)
+                    .map_err(|__genl_e| self.index.trail().wrap(__genl_e));
+            }
             #depth_unused
             #result::Ok(#ident {
                 #(#members: #owned,)*

@@ -666,3 +666,111 @@ mod tests {
         assert_eq!(runs, 1, "other errors are not retried");
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    //! Routing of hostile or odd replies, without a socket.
+    use super::*;
+    use crate::nlctrl::GetfamilyDoRequest;
+
+    fn message(ty: u16, flags: u16, seq: u32, payload: &[u8]) -> (NlMsgHdr, Vec<u8>) {
+        let hdr = NlMsgHdr {
+            len: (crate::wire::NLMSG_HDRLEN + payload.len()) as u32,
+            ty,
+            flags,
+            seq,
+            pid: 0,
+        };
+        (hdr, payload.to_vec())
+    }
+
+    fn pending(ex: &mut Exchange) -> Pending {
+        let req = GetfamilyDoRequest {
+            family_name: Some("nlctrl".into()),
+            ..Default::default()
+        };
+        ex.build(msg_type::GENL_ID_CTRL, &(), &req, 0).unwrap()
+    }
+
+    #[test]
+    fn a_reply_with_a_sequence_number_not_sent_is_not_taken_for_ours() {
+        let mut ex = Exchange::new();
+        let p = pending(&mut ex);
+        let genl = [1, 2, 0, 0];
+        // Another sequence number: not routed to the request, and not queued
+        // as a notification (a stale answer of an abandoned request).
+        let (hdr, payload) = message(0x10, 0, p.seq.wrapping_add(7), &genl);
+        let routed = ex.route(&hdr, &payload, None, Some(&p)).unwrap();
+        assert!(matches!(routed, Routed::Elsewhere));
+        assert!(ex.take_notification(None).is_none());
+        // An error for a request nobody sent is dropped too.
+        let mut err = (-22i32).to_ne_bytes().to_vec();
+        err.extend_from_slice(&[0; 16]);
+        let (hdr, payload) = message(msg_type::ERROR, 0, p.seq.wrapping_add(1), &err);
+        assert!(matches!(
+            ex.route(&hdr, &payload, None, Some(&p)).unwrap(),
+            Routed::Elsewhere
+        ));
+        // Sequence 0 is the kernel's own message: queued.
+        let (hdr, payload) = message(0x10, 0, 0, &genl);
+        assert!(matches!(
+            ex.route(&hdr, &payload, None, Some(&p)).unwrap(),
+            Routed::Elsewhere
+        ));
+        assert_eq!(ex.take_notification(None).unwrap().cmd, 1);
+        // Among several pending requests, each answer goes to its own.
+        let q = pending(&mut ex);
+        let (hdr, payload) = message(0x10, 0, q.seq, &genl);
+        let routed = ex.route_among(&hdr, &payload, None, &[p, q]).unwrap();
+        assert!(matches!(routed, Some((1, Routed::Data { .. }))));
+        let (hdr, payload) = message(0x10, 0, 12345, &genl);
+        assert!(
+            ex.route_among(&hdr, &payload, None, &[p, q])
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn malformed_answers_to_our_request_are_protocol_errors() {
+        let mut ex = Exchange::new();
+        let p = pending(&mut ex);
+        // An error message cut inside its errno.
+        let (hdr, payload) = message(msg_type::ERROR, 0, p.seq, &[1, 2]);
+        let e = ex.route(&hdr, &payload, None, Some(&p)).unwrap_err();
+        assert!(
+            matches!(e, Error::Protocol(ref m) if m.contains("getfamily")),
+            "{e}"
+        );
+        // A reply without its genl header.
+        let (hdr, payload) = message(0x10, 0, p.seq, &[1]);
+        let e = ex.route(&hdr, &payload, None, Some(&p)).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Decode {
+                    operation: "getfamily",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        // The kernel's extack names our attribute, from the request sent.
+        let mut err = (-22i32).to_ne_bytes().to_vec();
+        err.extend_from_slice(&ex.tx[p.at..p.at + crate::wire::NLMSG_HDRLEN]);
+        let mut w = Writer::new(&mut err);
+        w.string(1, "bad name");
+        w.scalar(2, 20u32); // the family-name attribute, after the headers
+        let (hdr, payload) = message(
+            msg_type::ERROR,
+            flags::CAPPED | flags::ACK_TLVS,
+            p.seq,
+            &err,
+        );
+        let Routed::Failed(k) = ex.route(&hdr, &payload, None, Some(&p)).unwrap() else {
+            panic!("a failure");
+        };
+        assert_eq!(k.operation, Some("getfamily"));
+        assert_eq!(k.bad_attr.unwrap().path.as_deref(), Some(".family-name"));
+    }
+}

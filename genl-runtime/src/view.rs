@@ -265,6 +265,7 @@ pub struct Index<'a, const N: usize> {
     buf: &'a [u8],
     slots: [Slot; N],
     trail: Trail,
+    repeats: bool,
 }
 
 impl<'a, const N: usize> Index<'a, N> {
@@ -275,8 +276,13 @@ impl<'a, const N: usize> Index<'a, N> {
     #[inline]
     pub fn new(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError> {
         let mut slots = [Slot::ABSENT; N];
-        fill(buf, &trail, &mut slots)?;
-        Ok(Index { buf, slots, trail })
+        let repeats = fill(buf, &trail, &mut slots)?;
+        Ok(Index {
+            buf,
+            slots,
+            trail,
+            repeats,
+        })
     }
 
     /// The reader of the indexed attributes.
@@ -298,11 +304,21 @@ impl<'a, const N: usize> Index<'a, N> {
     pub fn trail(&self) -> Trail {
         self.trail
     }
+
+    /// Whether an indexed attribute type occurs more than once. The
+    /// accessors of single fields read the last occurrence; the owned
+    /// decoder (like the kernel's validation) checks every one, so a view's
+    /// `to_owned` reads such a buffer with the owned decoder.
+    pub fn repeats(&self) -> bool {
+        self.repeats
+    }
 }
 
 /// Records in `slots` where each attribute of `buf` is, checking the headers.
-fn fill(buf: &[u8], trail: &Trail, slots: &mut [Slot]) -> Result<(), DecodeError> {
+/// Tells whether an indexed type occurs more than once.
+fn fill(buf: &[u8], trail: &Trail, slots: &mut [Slot]) -> Result<bool, DecodeError> {
     let mut off = 0usize;
+    let mut repeats = false;
     while let Some((len, raw)) = buf.get(off..).and_then(header) {
         let remaining = buf.len() - off;
         if len < NLA_HDRLEN || len > remaining {
@@ -320,11 +336,12 @@ fn fill(buf: &[u8], trail: &Trail, slots: &mut [Slot]) -> Result<(), DecodeError
                 ))))
             })?;
         if let Some(slot) = slots.get_mut(usize::from(raw & NLA_TYPE_MASK)) {
+            repeats |= slot.present();
             slot.last = at;
         }
         off += align(len);
     }
-    Ok(())
+    Ok(repeats)
 }
 
 /// Reads the attributes of an [`Index`]: what the accessors of a view call.
