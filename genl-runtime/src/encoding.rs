@@ -146,9 +146,7 @@ pub mod cstruct {
 
     /// Writes the attribute.
     pub fn encode<T: CStruct>(ty: u16, value: &T, w: &mut Writer<'_>) {
-        let mut payload = Vec::with_capacity(T::SIZE);
-        value.write(&mut payload);
-        w.bytes(ty, &payload);
+        w.bytes_with(ty, |out| value.write(out));
     }
 
     /// Its size.
@@ -176,11 +174,11 @@ pub mod array {
 
     /// Writes the attribute.
     pub fn encode<T: Scalar>(ty: u16, value: &[T], w: &mut Writer<'_>) {
-        let mut payload = Vec::with_capacity(value.len() * T::SIZE);
-        for v in value {
-            v.put(&mut payload);
-        }
-        w.bytes(ty, &payload);
+        w.bytes_with(ty, |out| {
+            for v in value {
+                v.put(out);
+            }
+        });
     }
 
     /// Its size.

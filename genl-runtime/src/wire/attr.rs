@@ -65,6 +65,17 @@ impl<'a> Writer<'a> {
         self.pad();
     }
 
+    /// An attribute whose payload `write` appends to the buffer in place
+    /// (no intermediate buffer); its length is what `write` appended.
+    pub fn bytes_with(&mut self, ty: u16, write: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.buf.len();
+        self.header(ty, 0);
+        write(self.buf);
+        let len = u16::try_from(self.buf.len() - start).unwrap_or(u16::MAX);
+        self.buf[start..start + 2].copy_from_slice(&len.to_ne_bytes());
+        self.pad();
+    }
+
     /// A flag: an attribute with no payload.
     pub fn flag(&mut self, ty: u16) {
         self.bytes(ty, &[]);

@@ -1,0 +1,78 @@
+//! B2: round trips to the running kernel's generic netlink controller:
+//! get-family of one name, and a dump of every family. genl's typed
+//! client against the raw `libc` floor.
+
+use criterion::{BenchmarkId, Criterion};
+use genl_bench::floor::RawSocket;
+use genl_runtime::nlctrl::{Client, GetfamilyDoRequest, GetfamilyDumpRequest};
+use std::hint::black_box;
+
+fn main() {
+    let mut ours = match Client::connect() {
+        Ok(c) => c,
+        Err(e) => {
+            println!("skipped: no generic netlink socket: {e}");
+            return;
+        }
+    };
+    let mut raw = RawSocket::open().expect("a raw netlink socket opens");
+    let one = GetfamilyDoRequest {
+        family_name: Some("nlctrl".into()),
+        ..Default::default()
+    };
+    // Both see the same kernel answers before timing.
+    let id = ours.getfamily(&one).expect("nlctrl").family_id;
+    assert_eq!(id, Some(raw.family_id("nlctrl").expect("nlctrl")));
+    let all: Vec<_> = ours
+        .getfamily_dump(&GetfamilyDumpRequest::default())
+        .expect("dump")
+        .collect::<Result<_, _>>()
+        .expect("dump");
+    let (n, _) = raw.dump_families().expect("dump");
+    assert_eq!(all.len(), n);
+
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--repeat") {
+        // Syscall counting (strace -c -f): one case, 1000 requests.
+        let which = args.get(i + 1).map(String::as_str).unwrap_or("");
+        for _ in 0..1000 {
+            match which {
+                "getfamily/genl" => drop(black_box(ours.getfamily(&one))),
+                "getfamily/floor" => drop(black_box(raw.family_id("nlctrl"))),
+                "dump/genl" => {
+                    let n = ours
+                        .getfamily_dump(&GetfamilyDumpRequest::default())
+                        .map(Iterator::count);
+                    drop(black_box(n));
+                }
+                "dump/floor" => drop(black_box(raw.dump_families())),
+                _ => return,
+            }
+        }
+        return;
+    }
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut g = c.benchmark_group("getfamily_one");
+    g.bench_function(BenchmarkId::from_parameter("genl"), |b| {
+        b.iter(|| ours.getfamily(&one).expect("nlctrl").family_id)
+    });
+    g.bench_function(BenchmarkId::from_parameter("floor"), |b| {
+        b.iter(|| raw.family_id("nlctrl").expect("nlctrl"))
+    });
+    g.finish();
+    let mut g = c.benchmark_group("getfamily_dump_all");
+    g.bench_function(BenchmarkId::from_parameter("genl"), |b| {
+        b.iter(|| {
+            ours.getfamily_dump(&GetfamilyDumpRequest::default())
+                .expect("dump")
+                .map(|r| r.expect("family").family_id.unwrap_or(0) as u32)
+                .sum::<u32>()
+        })
+    });
+    g.bench_function(BenchmarkId::from_parameter("floor"), |b| {
+        b.iter(|| raw.dump_families().expect("dump"))
+    });
+    g.finish();
+    c.final_summary();
+}
