@@ -141,7 +141,7 @@ impl Drop for Bridge {
     }
 }
 
-/// The addresses and ports of a TCP segment: what [`tcp_frame`] builds
+/// The addresses and ports of a TCP segment: what [`TcpFrame::bytes`] builds
 /// and what a flow key of it holds.
 #[derive(Clone, Copy, Debug)]
 pub struct TcpFrame {
