@@ -98,6 +98,8 @@ impl AsyncConnection {
                 family_name: Some(name.to_owned()),
                 ..Default::default()
             };
+            // A name nlctrl's policy refuses (too long) fails here.
+            self.ex.check(&req)?;
             let reply = match self
                 .request_with_id(msg_type::GENL_ID_CTRL, &(), &req, 0)
                 .await
@@ -166,7 +168,7 @@ impl AsyncConnection {
         nl_flags: u16,
     ) -> Result<Option<Reply<R>>, Error> {
         self.finish_abandoned().await;
-        let pending = self.ex.build(family_id, header, req, nl_flags)?;
+        let pending = self.ex.build(family_id, header, req, nl_flags);
         self.send().await?;
         let mut reply = None;
         let mut first_error = None;
@@ -202,7 +204,7 @@ impl AsyncConnection {
         self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
         self.finish_abandoned().await;
-        let pending = self.ex.build(id, header, req, 0)?;
+        let pending = self.ex.build(id, header, req, 0);
         self.send().await?;
         Ok(AsyncDump {
             conn: self,

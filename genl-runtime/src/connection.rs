@@ -104,6 +104,8 @@ impl Connection {
                 family_name: Some(name.to_owned()),
                 ..Default::default()
             };
+            // A name nlctrl's policy refuses (too long) fails here.
+            self.ex.check(&req)?;
             let reply = match self.request_with_id(msg_type::GENL_ID_CTRL, &(), &req, 0) {
                 Ok(Some(((), reply))) => reply,
                 Ok(None) => {
@@ -172,7 +174,7 @@ impl Connection {
         req: &R,
         nl_flags: u16,
     ) -> Result<Option<Reply<R>>, Error> {
-        let pending = self.ex.build(family_id, header, req, nl_flags)?;
+        let pending = self.ex.build(family_id, header, req, nl_flags);
         self.socket.send(&self.ex.tx)?;
         let mut reply = None;
         let mut first_error = None;
@@ -204,7 +206,7 @@ impl Connection {
         // policy fails the same with or without the family in the kernel.
         self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
-        let pending = self.ex.build(id, header, req, 0)?;
+        let pending = self.ex.build(id, header, req, 0);
         self.socket.send(&self.ex.tx)?;
         Ok(Dump {
             conn: self,
