@@ -50,8 +50,6 @@ fn main() {
 
 /// The host side: boots the VM and reads what the guest reported.
 mod host {
-    use std::path::{Path, PathBuf};
-    use std::process::Command;
 
     use genl_testkit::vm::{Outcome, Vm};
     use libtest_mimic::Failed;
@@ -64,12 +62,10 @@ mod host {
                 return Ok(());
             }
         };
-        let dir = std::env::temp_dir().join(format!("ovs-switch-vm-{}", std::process::id()));
-        let switch = stripped_copy(Path::new(env!("CARGO_BIN_EXE_ovs-switch")), &dir)?;
         let guest = std::env::current_exe()?;
-        let run = vm.with_program(&switch).run(&guest, &[]);
-        let _ = std::fs::remove_dir_all(&dir);
-        let run = run?;
+        let run = vm
+            .with_program(env!("CARGO_BIN_EXE_ovs-switch"))
+            .run(&guest, &[])?;
         eprintln!("{}", run.log);
         for (name, outcome) in &run.results {
             eprintln!("guest: {name} ... {outcome:?}");
@@ -96,20 +92,6 @@ mod host {
             return Err(format!("the guest program exited with {}", run.exit).into());
         }
         Ok(())
-    }
-
-    /// A copy of `program` in `dir` without debug information, which the
-    /// guest would otherwise unpack for nothing (the copy as it is when
-    /// `strip` is missing).
-    fn stripped_copy(program: &Path, dir: &Path) -> Result<PathBuf, Failed> {
-        std::fs::create_dir_all(dir)?;
-        let copy = dir.join(program.file_name().ok_or("a program without a name")?);
-        std::fs::copy(program, &copy)?;
-        let _ = Command::new("strip")
-            .arg("--strip-debug")
-            .arg(&copy)
-            .output();
-        Ok(copy)
     }
 }
 

@@ -113,6 +113,17 @@ fn modules(kernel: &Kernel) -> Result<Vec<PathBuf>, String> {
     Ok(all)
 }
 
+/// Copies a host program to `to` in the stage, with its shared libraries,
+/// and strips its debug information: a debug build is mostly that, which
+/// the guest would unpack for nothing (symbols stay, so backtraces keep
+/// their function names). Without `strip` the program goes in as it is.
+fn put_program(stage: &Path, program: &Path, to: &Path) -> Result<(), String> {
+    copy(program, to)?;
+    copy_libs(stage, program)?;
+    let _ = output("strip", &["--strip-debug", &to.to_string_lossy()]);
+    Ok(())
+}
+
 /// Builds the staging tree in `stage` and writes it as an uncompressed
 /// newc archive (which boots faster under TCG than a compressed one) to
 /// `archive`.
@@ -120,7 +131,7 @@ pub(super) fn build(
     stage: &Path,
     archive: &Path,
     kernel: &Kernel,
-    programs: &[PathBuf],
+    programs: &[(PathBuf, String)],
     guest: &Path,
     args: &[&str],
 ) -> Result<(), String> {
@@ -152,18 +163,13 @@ pub(super) fn build(
     write("etc/genl-modules", &list)?;
 
     // Real programs go to /usr/bin, ahead of busybox's applets on PATH.
-    for program in programs {
-        let name = program.file_name().ok_or("program without a name")?;
-        copy(program, &stage.join("usr/bin").join(name))?;
-        copy_libs(stage, program)?;
+    for (program, name) in programs {
+        if name.is_empty() || name.contains('/') {
+            return Err(format!("{}: no name for the guest", program.display()));
+        }
+        put_program(stage, program, &stage.join("usr/bin").join(name))?;
     }
-    let guest_copy = inside(stage, Path::new(GUEST_BIN));
-    copy(guest, &guest_copy)?;
-    copy_libs(stage, guest)?;
-    // A debug build is mostly debug info, which the guest would unpack for
-    // nothing (symbols stay, so backtraces keep their function names).
-    // Without `strip` the program goes in as it is.
-    let _ = output("strip", &["--strip-debug", &guest_copy.to_string_lossy()]);
+    put_program(stage, guest, &inside(stage, Path::new(GUEST_BIN)))?;
 
     let mut arg_lines = String::new();
     for a in args {

@@ -76,8 +76,8 @@ pub struct VmRun {
 pub struct Vm {
     cache: PathBuf,
     kernel: host::Kernel,
-    programs: Vec<PathBuf>,
-    renamed: Vec<(PathBuf, String)>,
+    /// Host programs for the guest's `PATH`, each with its name there.
+    programs: Vec<(PathBuf, String)>,
     timeout: Duration,
 }
 
@@ -122,8 +122,7 @@ impl Vm {
         Ok(Vm {
             cache,
             kernel,
-            programs: vec![ip, dpctl],
-            renamed: Vec::new(),
+            programs: vec![named(ip), named(dpctl)],
             timeout: Duration::from_secs(timeout),
         })
     }
@@ -132,15 +131,15 @@ impl Vm {
     /// guest's `PATH`, under its own file name: an application the guest
     /// program runs.
     pub fn with_program(mut self, program: impl Into<PathBuf>) -> Vm {
-        self.programs.push(program.into());
+        self.programs.push(named(program.into()));
         self
     }
 
     /// Puts a host program on the guest's `PATH` under `name`: two tools
     /// of the same file name (a peer and its replacement) can then both be
-    /// run. The program is copied under that name when the guest is built.
+    /// run.
     pub fn with_program_as(mut self, program: impl Into<PathBuf>, name: &str) -> Vm {
-        self.renamed.push((program.into(), name.to_owned()));
+        self.programs.push((program.into(), name.to_owned()));
         self
     }
 
@@ -171,17 +170,7 @@ impl Vm {
         let stage = work.join("stage");
         let archive = work.join("initramfs.cpio");
         let serial = work.join("serial1.txt");
-        let mut programs = self.programs.clone();
-        for (program, name) in &self.renamed {
-            let dir = work.join("renamed");
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let to = dir.join(name);
-            std::fs::copy(program, &to).map_err(|e| {
-                format!("cannot copy {} to {}: {e}", program.display(), to.display())
-            })?;
-            programs.push(to);
-        }
-        initramfs::build(&stage, &archive, &self.kernel, &programs, binary, args)?;
+        initramfs::build(&stage, &archive, &self.kernel, &self.programs, binary, args)?;
         std::fs::write(&serial, "").map_err(|e| e.to_string())?;
 
         let mut qemu = Command::new("qemu-system-x86_64");
@@ -262,6 +251,15 @@ impl Vm {
             exit,
         })
     }
+}
+
+/// A program with its own file name as its name in the guest.
+fn named(program: PathBuf) -> (PathBuf, String) {
+    let name = program
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (program, name)
 }
 
 /// Reads libtest's `test NAME ... ok|FAILED|ignored` lines (names padded
