@@ -71,6 +71,38 @@ pub struct VmRun {
     pub exit: i32,
 }
 
+impl VmRun {
+    /// Checks the run as a host test does: no guest test failed, each of
+    /// `expected` ran and passed, and the program exited with 0. The error
+    /// names what did not hold and carries the log.
+    pub fn passed<S: AsRef<str>>(&self, expected: &[S]) -> Result<(), String> {
+        let failed: Vec<&str> = self
+            .results
+            .iter()
+            .filter(|(_, o)| *o == Outcome::Failed)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let missing: Vec<&str> = expected
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|name| {
+                !self
+                    .results
+                    .iter()
+                    .any(|(n, o)| n == name && *o == Outcome::Ok)
+            })
+            .collect();
+        if failed.is_empty() && missing.is_empty() && self.exit == 0 {
+            return Ok(());
+        }
+        Err(format!(
+            "guest tests failed: {failed:?}; expected but not passed: {missing:?}; \
+             the guest program exited with {}\n{}",
+            self.exit, self.log
+        ))
+    }
+}
+
 /// A prepared VM: a kernel and the host programs to put into the guest.
 #[derive(Clone, Debug)]
 pub struct Vm {
@@ -304,6 +336,24 @@ fn strip_ansi(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_passes_only_with_every_expected_test_ok_and_exit_0() {
+        let run = |results: &[(&str, Outcome)], exit| VmRun {
+            results: results.iter().map(|(n, o)| (n.to_string(), *o)).collect(),
+            log: "LOG".into(),
+            exit,
+        };
+        let ok = run(&[("a", Outcome::Ok), ("b", Outcome::Ok)], 0);
+        assert_eq!(ok.passed(&["a", "b"]), Ok(()));
+        let failed = run(&[("a", Outcome::Ok), ("b", Outcome::Failed)], 1);
+        let e = failed.passed(&["a"]).unwrap_err();
+        assert!(e.contains(r#"failed: ["b"]"#) && e.ends_with("LOG"), "{e}");
+        let missing = run(&[("a", Outcome::Ignored)], 0);
+        let e = missing.passed(&["a", "c"]).unwrap_err();
+        assert!(e.contains(r#"not passed: ["a", "c"]"#), "{e}");
+        assert!(run(&[("a", Outcome::Ok)], 2).passed(&["a"]).is_err());
+    }
 
     #[test]
     fn reads_libtest_lines() {
