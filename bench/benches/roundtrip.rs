@@ -23,6 +23,7 @@ fn main() {
     // Both see the same kernel answers before timing.
     let id = ours.getfamily(&one).expect("nlctrl").family_id;
     assert_eq!(id, Some(raw.family_id("nlctrl").expect("nlctrl")));
+    assert_eq!(id, Some(raw.family_id_acked("nlctrl").expect("nlctrl")));
     let all: Vec<_> = ours
         .getfamily_dump(&GetfamilyDumpRequest::default())
         .expect("dump")
@@ -39,6 +40,7 @@ fn main() {
             match which {
                 "getfamily/genl" => drop(black_box(ours.getfamily(&one))),
                 "getfamily/floor" => drop(black_box(raw.family_id("nlctrl"))),
+                "getfamily/floor-acked" => drop(black_box(raw.family_id_acked("nlctrl"))),
                 "dump/genl" => {
                     let n = ours
                         .getfamily_dump(&GetfamilyDumpRequest::default())
@@ -59,6 +61,9 @@ fn main() {
     });
     g.bench_function(BenchmarkId::from_parameter("floor"), |b| {
         b.iter(|| raw.family_id("nlctrl").expect("nlctrl"))
+    });
+    g.bench_function(BenchmarkId::from_parameter("floor, acked"), |b| {
+        b.iter(|| raw.family_id_acked("nlctrl").expect("nlctrl"))
     });
     g.finish();
     let mut g = c.benchmark_group("getfamily_dump_all");

@@ -387,9 +387,22 @@ impl RawSocket {
         }
     }
 
-    /// The id of the family `name`.
+    /// The id of the family `name`, asked without an acknowledgement: the
+    /// kernel sends one datagram back.
     pub fn family_id(&mut self, name: &str) -> std::io::Result<u16> {
-        let seq = self.send(0, Some(name))?;
+        self.family_id_with(0, name)
+    }
+
+    /// The id of the family `name`, asked with the flags genl's clients send
+    /// on every `do` with a reply (`NLM_F_ACK | NLM_F_ECHO`, the same bytes):
+    /// the kernel sends the reply and then the acknowledgement, which is read
+    /// too.
+    pub fn family_id_acked(&mut self, name: &str) -> std::io::Result<u16> {
+        self.family_id_with((libc::NLM_F_ACK | libc::NLM_F_ECHO) as u16, name)
+    }
+
+    fn family_id_with(&mut self, flags: u16, name: &str) -> std::io::Result<u16> {
+        let seq = self.send(flags, Some(name))?;
         let mut id = None;
         self.replies(seq, false, |attrs| {
             walk(attrs, |ty, p| {

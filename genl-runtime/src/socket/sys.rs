@@ -166,11 +166,12 @@ impl RawSocket {
         Ok(value)
     }
 
-    /// Sends one buffer of messages to the kernel.
-    pub(crate) fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        // SAFETY: all zeroes is a valid sockaddr_nl; nl_pid 0 is the kernel.
+    /// Sends one buffer of messages to the port `port` (0 is the kernel).
+    pub(crate) fn send_to(&self, buf: &[u8], port: u32) -> io::Result<usize> {
+        // SAFETY: all zeroes is a valid sockaddr_nl.
         let mut addr: libc::sockaddr_nl = unsafe { zeroed() };
         addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+        addr.nl_pid = port;
         // SAFETY: `buf` is readable for its length and `addr` is a valid
         // sockaddr_nl of the size given; both outlive the call.
         check_size(unsafe {
@@ -223,21 +224,6 @@ impl RawSocket {
             }
         }
         Ok((n, group.filter(|&g| g != 0)))
-    }
-
-    /// Receives into `buf` with `flags`, returning the datagram's full length
-    /// (with `MSG_TRUNC`, possibly more than `buf` holds).
-    pub(crate) fn recv(&self, buf: &mut [u8], flags: libc::c_int) -> io::Result<usize> {
-        // SAFETY: `buf` is writable for its length, which is passed with it;
-        // the kernel writes at most that many bytes.
-        check_size(unsafe {
-            libc::recv(
-                self.fd.as_raw_fd(),
-                buf.as_mut_ptr().cast::<libc::c_void>(),
-                buf.len(),
-                flags,
-            )
-        })
     }
 }
 
