@@ -16,7 +16,7 @@ pub struct Cli {
     /// Print statistics (`show`) or reset them (`mod-flow`).
     #[arg(short = 's', long = "statistics", global = true)]
     pub statistics: bool,
-    /// Print more (`dump-flows`).
+    /// Print more (`dump-flows`, `get-flow`): wildcarded fields and the UFID.
     #[arg(short = 'm', long = "more", global = true)]
     pub more: bool,
     /// Reset a flow's statistics (`mod-flow`).
@@ -52,6 +52,13 @@ pub enum Command {
         /// The datapath.
         dp: String,
         /// Ports: `NAME[,type=TYPE]`.
+        ifaces: Vec<String>,
+    },
+    /// Change ports of a datapath: `IFACE[,OPTION=VALUE]...`.
+    SetIf {
+        /// The datapath.
+        dp: String,
+        /// Ports and their changes.
         ifaces: Vec<String>,
     },
     /// Delete ports from a datapath.
