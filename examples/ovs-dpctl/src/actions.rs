@@ -200,6 +200,11 @@ fn userspace(a: &str) -> Result<UserspaceAttrs, String> {
                     .map(|i| u8::from_str_radix(&hexs[i..i + 2], 16))
                     .collect::<Result<Vec<u8>, _>>()
                     .map_err(|_| format!("`{p}`: not hex"))?;
+                // As ovs-dpctl sends it: at least 8 bytes, zero-padded.
+                let mut bytes = bytes;
+                if bytes.len() < 8 {
+                    bytes.resize(8, 0);
+                }
                 u.userdata = Some(bytes);
             }
             ("actions", None) => u.actions = true,
@@ -256,6 +261,12 @@ fn ct(a: &str) -> Result<CtAttrs, String> {
     }
     if ct.commit && ct.force_commit {
         return Err("ct: commit and force_commit exclude each other".into());
+    }
+    // The kernel reads the attributes in order and takes NAT only after a
+    // commit; force_commit comes after nat in attribute order, so commit
+    // (before nat) is sent too. The kernel reports force_commit alone.
+    if ct.force_commit && ct.nat.is_some() {
+        ct.commit = true;
     }
     Ok(ct)
 }
@@ -713,7 +724,7 @@ fn one(a: &Action) -> String {
 
 fn format_ct(ct: &CtAttrs) -> String {
     let mut f = Vec::new();
-    if ct.commit {
+    if ct.commit && !ct.force_commit {
         f.push("commit".to_owned());
     }
     if ct.force_commit {
@@ -826,7 +837,7 @@ mod tests {
             "meter(3),1",
             "trunc(100),1",
             "userspace(pid=4)",
-            "userspace(pid=4,userdata(0102ff),actions,tunnel_out_port=3)",
+            "userspace(pid=4,userdata(0102ff0000000000),actions,tunnel_out_port=3)",
             // set: every field is a plain set, some fields a masked one.
             "set(ipv4(src=10.0.0.1,dst=10.0.0.2,proto=6,tos=0,ttl=64,frag=no))",
             "set(ipv4(dst=10.0.0.1))",
@@ -858,6 +869,7 @@ mod tests {
             // Connection tracking with NAT.
             "ct(commit,zone=5,mark=0x1/0xff,label=0x1234/0xffff)",
             "ct(force_commit,helper=ftp,timeout=t1)",
+            "ct(force_commit,nat(dst=10.1.1.1:80,hash)),ct_clear",
             "ct(nat)",
             "ct(commit,nat(src=10.0.0.1))",
             "ct(commit,nat(src=10.0.0.1-10.0.0.9:1000-2000,persistent,random))",

@@ -112,9 +112,10 @@ fn tunnel_prefix(t: &str) -> Option<(&'static str, u16)> {
     }
 }
 
-/// What ovs-dpctl prints after a tunnel port's type: the destination
-/// port, when the port's name (`vxlan_sys_4790`) gives one that is not
-/// the default.
+/// What ovs-dpctl prints after a tunnel port's type: its configuration
+/// as a fresh process sees it, the destination port when the port's name
+/// (`vxlan_sys_4790`) gives one that is not the default, and the packet
+/// type mode, which a fresh process does not know and prints as `ptap`.
 fn tunnel_config(t: &str, name: &str) -> String {
     let Some((prefix, default)) = tunnel_prefix(t) else {
         return String::new();
@@ -129,10 +130,27 @@ fn tunnel_config(t: &str, name: &str) -> String {
         .filter(|p| *p != 0)
         .unwrap_or(default);
     if default != 0 && port != default {
-        format!(": dst_port={port}")
+        format!(": dst_port={port}, packet_type=ptap")
     } else {
-        String::new()
+        ": packet_type=ptap".into()
     }
+}
+
+/// A port's type as ovs-dpctl names it: a plain device named like a
+/// tunnel port (`vxlan_sys_4789`, made over rtnetlink) is that tunnel.
+fn port_type(t: Option<vport::VportType>, name: &str) -> &'static str {
+    let base = type_name(t);
+    if base != "system" {
+        return base;
+    }
+    for kind in ["vxlan", "geneve", "gre"] {
+        if let Some((prefix, _)) = tunnel_prefix(kind)
+            && name.starts_with(prefix)
+        {
+            return kind;
+        }
+    }
+    base
 }
 
 fn show_one(dp: &Dp, stats: bool) -> Result<()> {
@@ -173,8 +191,8 @@ fn show_one(dp: &Dp, stats: bool) -> Result<()> {
     }
     ports.sort_by_key(|p| p.port_no);
     for p in ports {
-        let t = type_name(p.r#type);
         let name = p.name.unwrap_or_default();
+        let t = port_type(p.r#type, &name);
         if t == "system" {
             println!("  port {}: {name}", p.port_no.unwrap_or(0));
         } else {
@@ -531,6 +549,144 @@ fn flow_line(f: &FlowReply<'_>, more: bool) -> String {
     s
 }
 
+/// Adds or changes a flow: `[ufid:UUID,]KEY` and its actions.
+fn put_flow(d: &Dp, key: &str, acts: &str, modify: bool, clear: bool) -> Result<()> {
+    let (ufid, m) = parse_flow(key)?;
+    let acts = actions::parse(acts).map_err(|e| format!("parsing actions ({e})"))?;
+    let mut c = flow::Client::connect().map_err(|e| why(&e))?;
+    let header = flow::OvsHeader {
+        dp_ifindex: d.ifindex,
+    };
+    let r = if modify {
+        let req = flow::SetDoRequest {
+            key: Some(Box::new(m.key)),
+            mask: Some(Box::new(m.mask)),
+            actions: Some(acts),
+            clear,
+            ufid,
+            ..Default::default()
+        };
+        done(c.set(&header, &req))
+    } else {
+        let req = flow::NewDoRequest {
+            key: Some(Box::new(m.key)),
+            mask: Some(Box::new(m.mask)),
+            actions: Some(acts),
+            ufid,
+            ..Default::default()
+        };
+        done(c.new(&header, &req))
+    };
+    r.map_err(|e| format!("updating flow table ({})", why(&e)))
+}
+
+/// How a request names a flow: its UFID, else its key.
+type FlowId = (Option<Vec<u8>>, Option<Box<genl_ovs::flow::KeyAttrs>>);
+
+/// A flow named by `ufid:UUID` or by its key.
+fn flow_id(s: &str) -> Result<FlowId> {
+    if let Some(u) = s.strip_prefix("ufid:") {
+        let (u, tail) = u.split_at(u.len().min(36));
+        if !tail.trim_start_matches(',').is_empty() {
+            return Err("parsing flow ufid (trailing text after the ufid)".into());
+        }
+        let id = ufid_parse(u).ok_or("parsing flow ufid (Invalid argument)")?;
+        return Ok((Some(id), None));
+    }
+    let (ufid, m) = parse_flow(s)?;
+    Ok(match ufid {
+        Some(u) => (Some(u), None),
+        None => (None, Some(Box::new(m.key))),
+    })
+}
+
+/// Deletes one flow, named by UFID or key.
+fn del_flow(d: &Dp, s: &str) -> Result<()> {
+    let (ufid, key) = flow_id(s)?;
+    let mut c = flow::Client::connect().map_err(|e| why(&e))?;
+    let header = flow::OvsHeader {
+        dp_ifindex: d.ifindex,
+    };
+    let req = flow::DelDoRequest {
+        key,
+        ufid,
+        ..Default::default()
+    };
+    done(c.del(&header, &req)).map_err(|e| format!("deleting flow ({})", why(&e)))
+}
+
+/// Deletes every flow of a datapath.
+fn flush(d: &Dp) -> Result<()> {
+    let mut c = flow::Client::connect().map_err(|e| why(&e))?;
+    let header = flow::OvsHeader {
+        dp_ifindex: d.ifindex,
+    };
+    // A flush (del without a key) is only acknowledged: the kernel has no
+    // single flow to echo.
+    match c.del(&header, &Default::default()) {
+        Ok(_) | Err(Error::NoReply { .. }) => Ok(()),
+        Err(e) => Err(format!("deleting all flows ({})", why(&e))),
+    }
+}
+
+/// One line of a flow file: `[add|modify|delete] FLOW [ACTIONS]`, as
+/// (command, flow, actions); `None` for a blank line.
+fn flow_line_parse<'a>(line: &'a str, default: &'a str) -> Option<(&'a str, &'a str, &'a str)> {
+    let line = line.trim_start();
+    let word_end = line.find([',', ' ', '\t']).unwrap_or(line.len());
+    let (cmd, rest) = match &line[..word_end] {
+        w @ ("add" | "modify" | "delete") => (w, &line[word_end..]),
+        _ => (default, line),
+    };
+    let rest = rest.trim_start();
+    let flow_end = rest.find([' ', '\t']).unwrap_or(rest.len());
+    let (flow, acts) = (&rest[..flow_end], rest[flow_end..].trim());
+    if flow.is_empty() {
+        return None;
+    }
+    Some((cmd, flow, acts))
+}
+
+/// `add-flows`, `mod-flows`, `del-flows` with a file (`-`: standard
+/// input): each line is done on its own; a failed line is reported and
+/// the rest go on, as ovs-dpctl does.
+fn process_flows(d: &Dp, file: &str, default: &str, clear: bool) -> Result<()> {
+    let text = if file == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| format!("Opening file \"-\" failed ({e})"))?
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| format!("Opening file \"{file}\" failed ({})", io_why(&e)))?
+    };
+    // Lines may continue after a backslash; `#` starts a comment.
+    let joined = text.replace("\\\n", "");
+    for (i, raw) in joined.lines().enumerate() {
+        let line = raw.split('#').next().unwrap_or("");
+        if line.trim().is_empty() {
+            continue;
+        }
+        let r = match flow_line_parse(line, default) {
+            Some(("delete", f, "")) => del_flow(d, f),
+            Some((c @ ("add" | "modify"), f, a)) if !a.is_empty() => {
+                put_flow(d, f, a, c == "modify", clear)
+            }
+            _ => Err(format!("Failed parsing line number {}, skipped!", i + 1)),
+        };
+        if let Err(e) = r {
+            eprintln!("ovs-dpctl: {e}");
+        }
+    }
+    Ok(())
+}
+
+fn io_why(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
 /// Runs one command.
 pub fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
@@ -618,100 +774,73 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::AddFlow { args } | Command::ModFlow { args } => {
             let (dp, rest) = flow_args(args, 2)?;
             let d = one_dp(dp)?;
-            let (ufid, m) = parse_flow(&rest[0])?;
-            let acts = actions::parse(&rest[1]).map_err(|e| format!("parsing actions ({e})"))?;
-            let mut c = flow::Client::connect().map_err(|e| why(&e))?;
-            let header = flow::OvsHeader {
-                dp_ifindex: d.ifindex,
-            };
-            if matches!(cli.command, Command::AddFlow { .. }) {
-                let req = flow::NewDoRequest {
-                    key: Some(Box::new(m.key)),
-                    mask: Some(Box::new(m.mask)),
-                    actions: Some(acts),
-                    ufid,
-                    ..Default::default()
-                };
-                done(c.new(&header, &req))
-                    .map_err(|e| format!("updating flow table ({})", why(&e)))?;
-            } else {
-                let req = flow::SetDoRequest {
-                    key: Some(Box::new(m.key)),
-                    mask: Some(Box::new(m.mask)),
-                    actions: Some(acts),
-                    clear: cli.clear,
-                    ufid,
-                    ..Default::default()
-                };
-                done(c.set(&header, &req))
-                    .map_err(|e| format!("updating flow table ({})", why(&e)))?;
-            }
+            let modify = matches!(cli.command, Command::ModFlow { .. });
+            put_flow(&d, &rest[0], &rest[1], modify, cli.clear)?;
         }
-        Command::GetFlow { args } | Command::DelFlow { args } => {
+        Command::AddFlows { args } | Command::ModFlows { args } => {
             let (dp, rest) = flow_args(args, 1)?;
             let d = one_dp(dp)?;
-            let (ufid, key) = if let Some(u) = rest[0].strip_prefix("ufid:") {
-                let (u, tail) = u.split_at(u.len().min(36));
-                if !tail.trim_start_matches(',').is_empty() {
-                    return Err("parsing flow ufid (trailing text after the ufid)".into());
-                }
-                (
-                    Some(ufid_parse(u).ok_or("parsing flow ufid (Invalid argument)")?),
-                    None,
-                )
-            } else {
-                let (ufid, m) = parse_flow(&rest[0])?;
-                (ufid, Some(Box::new(m.key)))
-            };
-            let key = if ufid.is_some() { None } else { key };
-            let mut c = flow::Client::connect().map_err(|e| why(&e))?;
-            let header = flow::OvsHeader {
-                dp_ifindex: d.ifindex,
-            };
-            if matches!(cli.command, Command::DelFlow { .. }) {
-                let req = flow::DelDoRequest {
-                    key,
-                    ufid,
-                    ..Default::default()
-                };
-                done(c.del(&header, &req)).map_err(|e| format!("deleting flow ({})", why(&e)))?;
-            } else {
-                let req = flow::GetDoRequest {
-                    key,
-                    ufid,
-                    ..Default::default()
-                };
-                let (_, f) = c
-                    .get(&header, &req)
-                    .map_err(|e| format!("getting flow ({})", why(&e)))?;
-                println!(
-                    "{}",
-                    flow_line(
-                        &FlowReply {
-                            key: f.key.as_deref(),
-                            mask: f.mask.as_deref(),
-                            actions: f.actions.as_deref(),
-                            stats: f.stats,
-                            tcp_flags: f.tcp_flags,
-                            used: f.used,
-                            ufid: f.ufid.as_deref(),
-                        },
-                        cli.more
-                    )
-                );
-            }
+            let modify = matches!(cli.command, Command::ModFlows { .. });
+            process_flows(
+                &d,
+                &rest[0],
+                if modify { "modify" } else { "add" },
+                cli.clear,
+            )?;
         }
-        Command::DelFlows { dp } => {
-            let d = one_dp(dp.as_deref())?;
+        Command::DelFlow { args } => {
+            let (dp, rest) = flow_args(args, 1)?;
+            del_flow(&one_dp(dp)?, &rest[0])?;
+        }
+        Command::GetFlow { args } => {
+            let (dp, rest) = flow_args(args, 1)?;
+            let d = one_dp(dp)?;
+            let (ufid, key) = flow_id(&rest[0])?;
             let mut c = flow::Client::connect().map_err(|e| why(&e))?;
             let header = flow::OvsHeader {
                 dp_ifindex: d.ifindex,
             };
-            // A flush (del without a key) is only acknowledged: the kernel
-            // has no single flow to echo.
-            match c.del(&header, &Default::default()) {
-                Ok(_) | Err(Error::NoReply { .. }) => {}
-                Err(e) => return Err(format!("deleting all flows ({})", why(&e))),
+            let req = flow::GetDoRequest {
+                key,
+                ufid,
+                ..Default::default()
+            };
+            let (_, f) = c
+                .get(&header, &req)
+                .map_err(|e| format!("getting flow ({})", why(&e)))?;
+            println!(
+                "{}",
+                flow_line(
+                    &FlowReply {
+                        key: f.key.as_deref(),
+                        mask: f.mask.as_deref(),
+                        actions: f.actions.as_deref(),
+                        stats: f.stats,
+                        tcp_flags: f.tcp_flags,
+                        used: f.used,
+                        ufid: f.ufid.as_deref(),
+                    },
+                    cli.more
+                )
+            );
+        }
+        Command::DelFlows { args } => {
+            // `del-flows [DP]` flushes; `del-flows [DP] FILE` deletes the
+            // flows the file lists.
+            let file = match args.as_slice() {
+                [_, f] => Some(f.as_str()),
+                [one] if open(one).is_err() => Some(one.as_str()),
+                _ => None,
+            };
+            let dp = match (args.as_slice(), file) {
+                ([d, _], _) => Some(d.as_str()),
+                ([d], None) => Some(d.as_str()),
+                _ => None,
+            };
+            let d = one_dp(dp)?;
+            match file {
+                Some(f) => process_flows(&d, f, "delete", false)?,
+                None => flush(&d)?,
             }
         }
     }
@@ -735,6 +864,23 @@ mod tests {
         assert_eq!(dp_name("system@dp0").unwrap(), "dp0");
         assert_eq!(dp_name("dp0").unwrap(), "dp0");
         assert!(dp_name("netdev@dp0").is_err());
+    }
+
+    #[test]
+    fn flow_file_lines() {
+        assert_eq!(
+            flow_line_parse("in_port(1) 2", "add"),
+            Some(("add", "in_port(1)", "2"))
+        );
+        assert_eq!(
+            flow_line_parse("  modify in_port(1)  push_vlan(vid=1,pcp=0),2 ", "add"),
+            Some(("modify", "in_port(1)", "push_vlan(vid=1,pcp=0),2"))
+        );
+        assert_eq!(
+            flow_line_parse("delete in_port(1)", "add"),
+            Some(("delete", "in_port(1)", ""))
+        );
+        assert_eq!(flow_line_parse("   ", "add"), None);
     }
 
     #[test]
@@ -774,8 +920,19 @@ mod tests {
         assert!(port_spec("vx0,type=vxlan").is_err());
         assert!(port_spec("vx0,type=vxlan,remote_ip=flow,bogus=1").is_err());
         assert!(port_spec("p0,type=foo").is_err());
-        assert_eq!(tunnel_config("vxlan", "vxlan_sys_4790"), ": dst_port=4790");
-        assert_eq!(tunnel_config("vxlan", "vxlan_sys_4789"), "");
-        assert_eq!(tunnel_config("geneve", "g0"), "");
+        assert_eq!(
+            tunnel_config("vxlan", "vxlan_sys_4790"),
+            ": dst_port=4790, packet_type=ptap"
+        );
+        assert_eq!(
+            tunnel_config("vxlan", "vxlan_sys_4789"),
+            ": packet_type=ptap"
+        );
+        assert_eq!(tunnel_config("system", "p0"), "");
+        assert_eq!(
+            port_type(Some(vport::VportType::Netdev), "vxlan_sys_4789"),
+            "vxlan"
+        );
+        assert_eq!(port_type(Some(vport::VportType::Netdev), "eth0"), "system");
     }
 }

@@ -949,6 +949,22 @@ fn attrs(k: &KeyAttrs, mask: Option<&KeyAttrs>, vb: bool) -> Vec<Attr> {
         f_frag(&mut o, "frag", ip.ipv6_frag, mm.map(|m| m.ipv6_frag));
         push("ipv6", o.join(","), m.as_ref().is_some_and(zero), false);
     }
+    if let Some(x) = &k.ipv6_exthdrs {
+        // Unknown to ovs-dpctl 3.1: printed raw, with its mask, always.
+        let bytes = |v: u16| {
+            v.to_ne_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let m = ma!(ipv6_exthdrs).map(|m| m.hdrs);
+        let body = match m {
+            Some(m) if m != u16::MAX => format!("{}/{}", bytes(x.hdrs), bytes(m)),
+            _ => bytes(x.hdrs),
+        };
+        push("key32", body, false, true);
+    }
     if let Some(a) = &k.arp {
         let m = ma!(arp);
         let mm = m.as_ref();

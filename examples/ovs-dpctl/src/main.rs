@@ -97,10 +97,24 @@ pub enum Command {
         #[arg(num_args = 1..=2)]
         args: Vec<String>,
     },
-    /// Delete all flows of a datapath.
+    /// Add the flows a file lists (`FLOW ACTIONS` a line): `[DP] FILE`.
+    AddFlows {
+        /// `[DP] FILE` (`-` for standard input).
+        #[arg(num_args = 1..=2)]
+        args: Vec<String>,
+    },
+    /// Change the flows a file lists: `[DP] FILE`.
+    ModFlows {
+        /// `[DP] FILE` (`-` for standard input).
+        #[arg(num_args = 1..=2)]
+        args: Vec<String>,
+    },
+    /// Delete all flows of a datapath, or those a file lists:
+    /// `[DP] [FILE]`.
     DelFlows {
-        /// The datapath (the only one when absent).
-        dp: Option<String>,
+        /// `[DP] [FILE]`.
+        #[arg(num_args = 0..=2)]
+        args: Vec<String>,
     },
 }
 
