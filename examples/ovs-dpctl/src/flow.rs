@@ -303,8 +303,9 @@ fn parse_attr(part: &str, k: &mut KeyAttrs, mk: &mut KeyAttrs) -> Result<(), Str
                     "src" => (v.ipv6_src, m.ipv6_src) = text::ipv6_masked(x)?,
                     "dst" => (v.ipv6_dst, m.ipv6_dst) = text::ipv6_masked(x)?,
                     "proto" => (v.ipv6_proto, m.ipv6_proto) = u8m(x)?,
-                    "tp_src" => (v.src_port, m.src_port) = be16m(x)?,
-                    "tp_dst" => (v.dst_port, m.dst_port) = be16m(x)?,
+                    // ovs-dpctl reads tp_src/tp_dst and prints src_port/dst_port.
+                    "tp_src" | "src_port" => (v.src_port, m.src_port) = be16m(x)?,
+                    "tp_dst" | "dst_port" => (v.dst_port, m.dst_port) = be16m(x)?,
                     _ => return Err(no_field(name, f)),
                 }
             }
@@ -1207,6 +1208,8 @@ mod tests {
             "ct_state(-inv+trk),ct_zone(0x5),ct_mark(0x10/0xf0),ct_label(0x1234/0xffff)",
             "ct_state(-new-est-rel-rpl-inv-trk-snat-dnat)",
             "ct_tuple4(src=10.0.0.1,dst=10.0.0.2,proto=6,tp_src=1,tp_dst=80)",
+            "ct_tuple6(src=2001:db8::1,dst=2001:db8::2,proto=17,src_port=5,dst_port=53)",
+            "tunnel(ipv6_dst=2001:db8::9,ttl=64,flags(-df)),in_port(1)",
             // TCP flags.
             "eth_type(0x0800),ipv4(proto=6,frag=no),tcp(dst=22),tcp_flags(syn|ack)",
             "eth_type(0x0800),ipv4(proto=6,frag=no),tcp(src=1),tcp_flags(+syn-ack)",
