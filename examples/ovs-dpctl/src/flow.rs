@@ -515,6 +515,36 @@ fn some2<A, B>((a, b): (A, B)) -> (Option<A>, Option<B>) {
 fn parse_tunnel(a: &str) -> Result<(TunnelKeyAttrs, TunnelKeyAttrs), String> {
     let (mut v, mut m) = (TunnelKeyAttrs::default(), TunnelKeyAttrs::default());
     for p in text::split_top(a)? {
+        if let ("vxlan", Some(x)) = text::item(p)? {
+            let Some(g) = x.strip_prefix("gbp(").and_then(|g| g.strip_suffix(')')) else {
+                return Err(format!("`{p}`: expected vxlan(gbp(id=..,flags=..))"));
+            };
+            let (mut kv, mut mv) = (0u32, 0u32);
+            for (f, y) in text::pairs(g)? {
+                match f {
+                    "id" => {
+                        let (a, b) = u16m(y)?;
+                        kv |= u32::from(a);
+                        mv |= u32::from(b);
+                    }
+                    "flags" => {
+                        let (a, b) = u8m(y)?;
+                        kv |= u32::from(a) << 16;
+                        mv |= u32::from(b) << 16;
+                    }
+                    _ => return Err(no_field("gbp", f)),
+                }
+            }
+            // As ovs-dpctl: a zero value (or mask) is left out.
+            let ext = |x: u32| {
+                (x != 0).then(|| genl_ovs::flow::VxlanExtAttrs {
+                    gbp: Some(x),
+                    ..Default::default()
+                })
+            };
+            (v.vxlan_opts, m.vxlan_opts) = (ext(kv), ext(mv));
+            continue;
+        }
         if let (name @ "flags", Some(x)) = text::item(p)? {
             let (fv, fm) = parse_flags(x, tun_flag_name, TUN_OAM | TUN_DF | TUN_CSUM | TUN_KEY)
                 .map_err(|e| format!("tunnel {name}: {e}"))?;
@@ -1136,12 +1166,25 @@ fn tunnel(t: &TunnelKeyAttrs, m: Option<&TunnelKeyAttrs>, vb: bool) -> String {
         fl |= TUN_OAM;
     }
     if let Some(x) = &t.vxlan_opts {
-        let gbp = x.gbp.unwrap_or(0);
-        o.push(format!(
-            "vxlan(gbp(id={},flags={:#x}))",
-            gbp & 0xffff,
-            (gbp >> 16) & 0xff
-        ));
+        let mut inner = Vec::new();
+        if let Some(gbp) = x.gbp {
+            // Without a mask the option is exact; with one, a missing mask
+            // option is a wildcard.
+            let mg = m.map(|m| m.vxlan_opts.as_ref().and_then(|o| o.gbp).unwrap_or(0));
+            let mut g = Vec::new();
+            let id = Be((gbp & 0xffff) as u16);
+            f_be16(&mut g, vb, "id", id, mg.map(|mg| Be((mg & 0xffff) as u16)));
+            let fl = ((gbp >> 16) & 0xff) as u8;
+            f_u8x(
+                &mut g,
+                vb,
+                "flags",
+                fl,
+                mg.map(|mg| ((mg >> 16) & 0xff) as u8),
+            );
+            inner.push(format!("gbp({})", g.join(",")));
+        }
+        o.push(format!("vxlan({})", inner.join(",")));
     }
     if let Some(m) = m {
         if m.dont_fragment {
@@ -1210,6 +1253,8 @@ mod tests {
             "ct_tuple4(src=10.0.0.1,dst=10.0.0.2,proto=6,tp_src=1,tp_dst=80)",
             "ct_tuple6(src=2001:db8::1,dst=2001:db8::2,proto=17,src_port=5,dst_port=53)",
             "tunnel(ipv6_dst=2001:db8::9,ttl=64,flags(-df)),in_port(1)",
+            "tunnel(dst=10.0.0.2,vxlan(gbp(id=10,flags=0x1)),flags(-df)),in_port(1)",
+            "tunnel(dst=10.0.0.2,vxlan(gbp(id=10/0xff)),flags(-df)),in_port(1)",
             // TCP flags.
             "eth_type(0x0800),ipv4(proto=6,frag=no),tcp(dst=22),tcp_flags(syn|ack)",
             "eth_type(0x0800),ipv4(proto=6,frag=no),tcp(src=1),tcp_flags(+syn-ack)",

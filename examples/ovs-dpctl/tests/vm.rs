@@ -192,6 +192,16 @@ const TABLE: &[(&str, &str, By)] = &[
         By::Both,
     ),
     (
+        "tunnel(tun_id=0x9,dst=10.0.0.2,ttl=64,vxlan(gbp(id=10,flags=0x1)),flags(+df-csum+key)),in_port(31),eth(),eth_type(0x0800),ipv4(frag=no)",
+        "1",
+        By::Both,
+    ),
+    (
+        "in_port(32),ct_state(+trk),ct_tuple6(src=2001:db8::1,dst=2001:db8::2,proto=17,src_port=5,dst_port=53),eth(),eth_type(0x86dd),ipv6(proto=17,frag=no),udp(dst=53)",
+        "1",
+        By::Ours,
+    ),
+    (
         "skb_priority(0x3),in_port(10),skb_mark(0x7/0xff),eth(src=00:01:02:03:04:05/ff:ff:ff:00:00:00),eth_type(0x0800),ipv4(dst=10.9.0.0/255.255.0.0,proto=17,tos=0x4/0xfc,ttl=9,frag=no),udp(src=53)",
         "1",
         By::Both,
@@ -354,6 +364,17 @@ fn keys_and_actions() -> Result<(), Failed> {
                 "flows added by ours and by ovs-dpctl differ:\n{}\n---\n{peer5}",
                 both.join("\n")
             ));
+        }
+        // A flow file can delete too: the first two flows, by key.
+        let del: String = TABLE[..2]
+            .iter()
+            .map(|(f, _, _)| format!("delete {f}\n"))
+            .collect();
+        std::fs::write("/tmp/t4.del", del)?;
+        let (good, _, err) = run(OURS, &["del-flows", "t4", "/tmp/t4.del"]);
+        let left = same(&["dump-flows", "t4"])?;
+        if !good || !err.is_empty() || left.lines().count() + 2 != ours4.lines().count() {
+            problems.push(format!("del-flows t4 FILE ({err}) left:\n{left}"));
         }
         if problems.is_empty() {
             Ok(())
@@ -565,6 +586,12 @@ fn host() {
     let expected: Vec<String> = guest_trials().iter().map(|t| t.name().to_owned()).collect();
     if let Err(e) = run.passed(&expected) {
         panic!("{e}");
+    }
+    // How long the guest's tests and the whole run took.
+    for l in run.log.lines() {
+        if l.contains("test result:") || l.contains("guest run took") {
+            eprintln!("ovs_dpctl_in_vm: {}", l.trim_matches('-').trim());
+        }
     }
 }
 
