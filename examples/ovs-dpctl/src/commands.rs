@@ -522,6 +522,20 @@ fn tcp_flags_letters(f: u16) -> String {
     s
 }
 
+/// A flow's counters: `packets:N, bytes:N, used:T[, flags:F]`.
+fn stats_text(st: Option<flow::OvsFlowStats>, used: Option<u64>, tcp: Option<u8>) -> String {
+    let st = st.unwrap_or_default();
+    let mut s = format!("packets:{}, bytes:{}, used:", st.n_packets, st.n_bytes);
+    match used {
+        None | Some(0) => s += "never",
+        Some(ms) => s += &format!("{:.3}s", now_ms().saturating_sub(ms) as f64 / 1000.0),
+    }
+    if let Some(t) = tcp.filter(|t| *t != 0) {
+        s += &format!(", flags:{}", tcp_flags_letters(t.into()));
+    }
+    s
+}
+
 /// One flow as ovs-dpctl prints it; `more` is `-m`.
 fn flow_line(f: &FlowReply<'_>, more: bool) -> String {
     let empty = genl_ovs::flow::KeyAttrs::default();
@@ -532,15 +546,8 @@ fn flow_line(f: &FlowReply<'_>, more: bool) -> String {
     let key = f.key.unwrap_or(&empty);
     let k = crate::flow::format(key, f.mask, more);
     s += if k.is_empty() { "<empty>" } else { &k };
-    let st = f.stats.unwrap_or_default();
-    s += &format!(", packets:{}, bytes:{}, used:", st.n_packets, st.n_bytes);
-    match f.used {
-        None | Some(0) => s += "never",
-        Some(ms) => s += &format!("{:.3}s", now_ms().saturating_sub(ms) as f64 / 1000.0),
-    }
-    if let Some(t) = f.tcp_flags.filter(|t| *t != 0) {
-        s += &format!(", flags:{}", tcp_flags_letters(t.into()));
-    }
+    s += ", ";
+    s += &stats_text(f.stats, f.used, f.tcp_flags);
     if more {
         s += ", dp:ovs";
     }
@@ -550,7 +557,9 @@ fn flow_line(f: &FlowReply<'_>, more: bool) -> String {
 }
 
 /// Adds or changes a flow: `[ufid:UUID,]KEY` and its actions.
-fn put_flow(d: &Dp, key: &str, acts: &str, modify: bool, clear: bool) -> Result<()> {
+/// Returns the flow's counters as `-s` prints them (a new flow's are
+/// zero, a changed flow's are those before the change).
+fn put_flow(d: &Dp, key: &str, acts: &str, modify: bool, clear: bool) -> Result<String> {
     let (ufid, m) = parse_flow(key)?;
     let acts = actions::parse(acts).map_err(|e| format!("parsing actions ({e})"))?;
     let mut c = flow::Client::connect().map_err(|e| why(&e))?;
@@ -566,7 +575,8 @@ fn put_flow(d: &Dp, key: &str, acts: &str, modify: bool, clear: bool) -> Result<
             ufid,
             ..Default::default()
         };
-        done(c.set(&header, &req))
+        c.set(&header, &req)
+            .map(|(_, f)| stats_text(f.stats, f.used, f.tcp_flags))
     } else {
         let req = flow::NewDoRequest {
             key: Some(Box::new(m.key)),
@@ -575,7 +585,8 @@ fn put_flow(d: &Dp, key: &str, acts: &str, modify: bool, clear: bool) -> Result<
             ufid,
             ..Default::default()
         };
-        done(c.new(&header, &req))
+        c.new(&header, &req)
+            .map(|(_, f)| stats_text(f.stats, f.used, f.tcp_flags))
     };
     r.map_err(|e| format!("updating flow table ({})", why(&e)))
 }
@@ -600,8 +611,8 @@ fn flow_id(s: &str) -> Result<FlowId> {
     })
 }
 
-/// Deletes one flow, named by UFID or key.
-fn del_flow(d: &Dp, s: &str) -> Result<()> {
+/// Deletes one flow, named by UFID or key; returns its last counters.
+fn del_flow(d: &Dp, s: &str) -> Result<String> {
     let (ufid, key) = flow_id(s)?;
     let mut c = flow::Client::connect().map_err(|e| why(&e))?;
     let header = flow::OvsHeader {
@@ -612,7 +623,9 @@ fn del_flow(d: &Dp, s: &str) -> Result<()> {
         ufid,
         ..Default::default()
     };
-    done(c.del(&header, &req)).map_err(|e| format!("deleting flow ({})", why(&e)))
+    c.del(&header, &req)
+        .map(|(_, f)| stats_text(f.stats, f.used, f.tcp_flags))
+        .map_err(|e| format!("deleting flow ({})", why(&e)))
 }
 
 /// Deletes every flow of a datapath.
@@ -666,9 +679,9 @@ fn process_flows(d: &Dp, file: &str, default: &str, clear: bool) -> Result<()> {
             continue;
         }
         let r = match flow_line_parse(line, default) {
-            Some(("delete", f, "")) => del_flow(d, f),
+            Some(("delete", f, "")) => del_flow(d, f).map(drop),
             Some((c @ ("add" | "modify"), f, a)) if !a.is_empty() => {
-                put_flow(d, f, a, c == "modify", clear)
+                put_flow(d, f, a, c == "modify", clear).map(drop)
             }
             _ => Err(format!("Failed parsing line number {}, skipped!", i + 1)),
         };
@@ -775,7 +788,10 @@ pub fn run(cli: &Cli) -> Result<()> {
             let (dp, rest) = flow_args(args, 2)?;
             let d = one_dp(dp)?;
             let modify = matches!(cli.command, Command::ModFlow { .. });
-            put_flow(&d, &rest[0], &rest[1], modify, cli.clear)?;
+            let st = put_flow(&d, &rest[0], &rest[1], modify, cli.clear)?;
+            if cli.statistics {
+                println!("{st}");
+            }
         }
         Command::AddFlows { args } | Command::ModFlows { args } => {
             let (dp, rest) = flow_args(args, 1)?;
@@ -790,7 +806,10 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::DelFlow { args } => {
             let (dp, rest) = flow_args(args, 1)?;
-            del_flow(&one_dp(dp)?, &rest[0])?;
+            let st = del_flow(&one_dp(dp)?, &rest[0])?;
+            if cli.statistics {
+                println!("{st}");
+            }
         }
         Command::GetFlow { args } => {
             let (dp, rest) = flow_args(args, 1)?;

@@ -13,7 +13,8 @@ use clap::{Parser, Subcommand};
 #[derive(Parser, Debug)]
 #[command(name = "ovs-dpctl", version)]
 pub struct Cli {
-    /// Print statistics (`show`) or reset them (`mod-flow`).
+    /// Print statistics (`show`; a flow's counters for `add-flow`,
+    /// `mod-flow`, `del-flow`).
     #[arg(short = 's', long = "statistics", global = true)]
     pub statistics: bool,
     /// Print more (`dump-flows`, `get-flow`): wildcarded fields and the UFID.

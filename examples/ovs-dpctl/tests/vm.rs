@@ -518,6 +518,12 @@ fn tcp_flags_and_counters() -> Result<(), Failed> {
         if line.contains("packets:0,") || !line.contains(", flags:S, actions:drop") {
             return Err(format!("no SYN counted: {line}").into());
         }
+        // `-s del-flow` prints the counters the flow had.
+        let gone = ok(OURS, &["-s", "del-flow", "t9", flow])?;
+        let counts = |l: &str| l.split(", used:").next().unwrap_or_default().to_owned();
+        if !line.contains(&counts(&gone)) || !gone.contains("flags:S") {
+            return Err(format!("-s del-flow printed {gone:?} for {line}").into());
+        }
         Ok(())
     })();
     let _ = run(PEER, &["del-dp", "t9"]);
