@@ -434,7 +434,7 @@ fn flow_args(args: &[String], n: usize) -> Result<(Option<&str>, &[String])> {
 fn parse_flow(s: &str) -> Result<(Option<Vec<u8>>, crate::flow::Match)> {
     let (ufid, rest) = match s.strip_prefix("ufid:") {
         Some(u) => {
-            let (u, tail) = u.split_at(u.len().min(36));
+            let (u, tail) = (u.get(..36).unwrap_or(u), u.get(36..).unwrap_or(""));
             let id = ufid_parse(u).ok_or("parsing flow ufid (Invalid argument)")?;
             (Some(id), tail.trim_start_matches(','))
         }
@@ -597,7 +597,7 @@ type FlowId = (Option<Vec<u8>>, Option<Box<genl_ovs::flow::KeyAttrs>>);
 /// A flow named by `ufid:UUID` or by its key.
 fn flow_id(s: &str) -> Result<FlowId> {
     if let Some(u) = s.strip_prefix("ufid:") {
-        let (u, tail) = u.split_at(u.len().min(36));
+        let (u, tail) = (u.get(..36).unwrap_or(u), u.get(36..).unwrap_or(""));
         if !tail.trim_start_matches(',').is_empty() {
             return Err("parsing flow ufid (trailing text after the ufid)".into());
         }
@@ -918,6 +918,8 @@ mod tests {
         assert!(u.is_some());
         assert_eq!(m.key.in_port, Some(1));
         assert!(parse_flow("ufid:zz,in_port(1)").is_err());
+        assert!(parse_flow("ufid:ééééééééééééééééééééééééé,in_port(1)").is_err());
+        assert!(flow_id("ufid:0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9é").is_err());
     }
 
     #[test]
