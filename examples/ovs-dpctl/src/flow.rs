@@ -515,6 +515,11 @@ fn some2<A, B>((a, b): (A, B)) -> (Option<A>, Option<B>) {
 fn parse_tunnel(a: &str) -> Result<(TunnelKeyAttrs, TunnelKeyAttrs), String> {
     let (mut v, mut m) = (TunnelKeyAttrs::default(), TunnelKeyAttrs::default());
     for p in text::split_top(a)? {
+        if let Some(x) = p.strip_prefix("geneve(").and_then(|x| x.strip_suffix(')')) {
+            let (gk, gm) = geneve_parse(x)?;
+            (v.geneve_opts, m.geneve_opts) = (Some(gk), Some(gm));
+            continue;
+        }
         if let ("vxlan", Some(x)) = text::item(p)? {
             let Some(g) = x.strip_prefix("gbp(").and_then(|g| g.strip_suffix(')')) else {
                 return Err(format!("`{p}`: expected vxlan(gbp(id=..,flags=..))"));
@@ -1087,6 +1092,140 @@ fn attrs(k: &KeyAttrs, mask: Option<&KeyAttrs>, vb: bool) -> Vec<Attr> {
     out
 }
 
+/// Big-endian bytes of a `0x..` number, right-aligned in `len` bytes.
+fn hex_bytes(s: &str, len: usize) -> Result<Vec<u8>, String> {
+    let h = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .ok_or_else(|| format!("`{s}`: expected 0x and hex digits"))?;
+    let h = h.trim_start_matches('0');
+    if h.len() > len * 2 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("`{s}` does not fit {len} bytes"));
+    }
+    let padded = format!("{h:0>w$}", w = len * 2);
+    (0..len)
+        .map(|i| u8::from_str_radix(&padded[i * 2..i * 2 + 2], 16).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// C's `ds_put_hex`: `0x` and the bytes without leading zeros, or `0`.
+fn put_hex(b: &[u8]) -> String {
+    let mut s = String::new();
+    for x in b.iter().skip_while(|x| **x == 0) {
+        if s.is_empty() {
+            s = format!("0x{x:x}");
+        } else {
+            s += &format!("{x:02x}");
+        }
+    }
+    if s.is_empty() { "0".into() } else { s }
+}
+
+/// Geneve options `{class=..,type=..,len=..,0x..[/0x..]}...` as the
+/// kernel's option bytes and their mask. Fields left out are wildcarded.
+fn geneve_parse(x: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let (mut key, mut mask) = (Vec::new(), Vec::new());
+    let mut rest = x;
+    while let Some(r) = rest.strip_prefix('{') {
+        let end = r.find('}').ok_or_else(|| format!("`{x}`: missing '}}'"))?;
+        let (body, after) = (&r[..end], &r[end + 1..]);
+        rest = after;
+        let (mut class, mut mclass) = (0u16, 0u16);
+        let (mut typ, mut mtyp) = (0u8, 0u8);
+        let (mut len, mut mlen) = (0u8, 0x1fu8);
+        let (mut data, mut mdata) = (String::new(), None);
+        for part in body.split(',').filter(|p| !p.is_empty()) {
+            match part.split_once('=') {
+                Some(("class", v)) => (class, mclass) = u16m(v)?,
+                Some(("type", v)) => (typ, mtyp) = u8m(v)?,
+                Some(("len", v)) => {
+                    let (l, ml) = u8m(v)?;
+                    if l > 124 || l % 4 != 0 {
+                        return Err(format!("`{part}`: a length of 0 to 124, by 4"));
+                    }
+                    (len, mlen) = (l, ml & 0x1f);
+                }
+                None => match part.split_once('/') {
+                    Some((d, md)) => (data, mdata) = (d.to_owned(), Some(md.to_owned())),
+                    None => data = part.to_owned(),
+                },
+                Some((f, _)) => return Err(no_field("geneve", f)),
+            }
+        }
+        let n = usize::from(len);
+        let d = if data.is_empty() {
+            vec![0; n]
+        } else {
+            hex_bytes(&data, n)?
+        };
+        let md = match &mdata {
+            Some(m) => hex_bytes(m, n)?,
+            None => vec![0xff; n],
+        };
+        key.extend(class.to_be_bytes());
+        key.extend([typ, len / 4]);
+        key.extend(d);
+        mask.extend(mclass.to_be_bytes());
+        mask.extend([mtyp, mlen]);
+        mask.extend(md);
+    }
+    if !rest.is_empty() {
+        return Err(format!("`{x}`: expected {{...}} options"));
+    }
+    Ok((key, mask))
+}
+
+/// Geneve options as ovs-dpctl prints them.
+fn geneve_format(k: &[u8], m: Option<&[u8]>, vb: bool) -> String {
+    if let Some(m) = m
+        && m.len() != k.len()
+    {
+        return format!("value len {} different from mask len {}", k.len(), m.len());
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < k.len() {
+        if k.len() - i < 4 {
+            out += &format!("opt len {} less than minimum 4", k.len() - i);
+            break;
+        }
+        let dl = usize::from(k[i + 3] & 0x1f) * 4;
+        if i + 4 + dl > k.len() {
+            out += &format!("opt len {} greater than remaining {}", 4 + dl, k.len() - i);
+            break;
+        }
+        let mm = m.map(|m| &m[i..i + 4 + dl]);
+        let mut o = Vec::new();
+        let class = Be(u16::from_be_bytes([k[i], k[i + 1]]));
+        let mclass = mm.map(|m| u16::from_be_bytes([m[0], m[1]]));
+        let cm = mclass.map(|c| (c == 0, c == 0xffff, hex(c.into())));
+        put(&mut o, vb, "class", hex(class.0.into()), cm);
+        f_u8x(&mut o, vb, "type", k[i + 2], mm.map(|m| m[2]));
+        let lm = mm.map(|m| {
+            if m[3] & 0x1f == 0x1f {
+                0xff
+            } else {
+                m[3] & 0x1f
+            }
+        });
+        f_u8u(&mut o, vb, "len", dl as u8, lm);
+        let data = &k[i + 4..i + 4 + dl];
+        let mdata = mm.map(|m| &m[4..]);
+        if dl > 0 && (vb || mdata.is_none_or(|d| d.iter().any(|x| *x != 0))) {
+            let mut d = put_hex(data);
+            if let Some(md) = mdata
+                && !md.iter().all(|x| *x == 0xff)
+            {
+                d += &format!("/{}", put_hex(md));
+            }
+            o.push(d);
+        }
+        out += &format!("{{{}}}", o.join(","));
+        i += 4 + dl;
+    }
+    out
+}
+
 /// The inside of `tunnel(...)`.
 fn tunnel(t: &TunnelKeyAttrs, m: Option<&TunnelKeyAttrs>, vb: bool) -> String {
     let mut o = Vec::new();
@@ -1186,6 +1325,10 @@ fn tunnel(t: &TunnelKeyAttrs, m: Option<&TunnelKeyAttrs>, vb: bool) -> String {
         }
         o.push(format!("vxlan({})", inner.join(",")));
     }
+    if let Some(g) = &t.geneve_opts {
+        let mg = m.map(|m| m.geneve_opts.clone().unwrap_or_else(|| vec![0; g.len()]));
+        o.push(format!("geneve({})", geneve_format(g, mg.as_deref(), vb)));
+    }
     if let Some(m) = m {
         if m.dont_fragment {
             mfl |= TUN_DF;
@@ -1255,6 +1398,8 @@ mod tests {
             "tunnel(ipv6_dst=2001:db8::9,ttl=64,flags(-df)),in_port(1)",
             "tunnel(dst=10.0.0.2,vxlan(gbp(id=10,flags=0x1)),flags(-df)),in_port(1)",
             "tunnel(dst=10.0.0.2,vxlan(gbp(id=10/0xff)),flags(-df)),in_port(1)",
+            "tunnel(dst=10.0.0.2,geneve({class=0x102,type=0x80,len=4,0xa}),flags(-df)),in_port(1)",
+            "tunnel(dst=10.0.0.2,geneve({class=0x102,type=0x80/0xf0,len=8,0xa0000000b/0xff00000000ff}{class=0x5,len=0}),flags(-df)),in_port(1)",
             // TCP flags.
             "eth_type(0x0800),ipv4(proto=6,frag=no),tcp(dst=22),tcp_flags(syn|ack)",
             "eth_type(0x0800),ipv4(proto=6,frag=no),tcp(src=1),tcp_flags(+syn-ack)",

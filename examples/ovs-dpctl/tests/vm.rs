@@ -202,6 +202,11 @@ const TABLE: &[(&str, &str, By)] = &[
         By::Ours,
     ),
     (
+        "tunnel(tun_id=0x9,dst=10.0.0.3,ttl=64,geneve({class=0x102,type=0x80,len=4,0xa}),flags(+df-csum+key)),in_port(33),eth(),eth_type(0x0800),ipv4(frag=no)",
+        "1",
+        By::Both,
+    ),
+    (
         "skb_priority(0x3),in_port(10),skb_mark(0x7/0xff),eth(src=00:01:02:03:04:05/ff:ff:ff:00:00:00),eth_type(0x0800),ipv4(dst=10.9.0.0/255.255.0.0,proto=17,tos=0x4/0xfc,ttl=9,frag=no),udp(src=53)",
         "1",
         By::Both,
