@@ -460,6 +460,11 @@ fn tunnel_ports() -> Result<(), Failed> {
             return Err(format!("no `{want}` in:\n{show}").into());
         }
     }
+    // The kernel cannot change a port's options.
+    let (good, _, err) = run(OURS, &["set-if", "t7", "vxlan_sys_4790,dst_port=4791"]);
+    if good || !err.contains("Operation not supported") {
+        return Err(format!("set-if dst_port: {err}").into());
+    }
     // A tunnel needs a remote, as ovs-dpctl says.
     let (good, _, err) = run(OURS, &["add-if", "t7", "vx3,type=vxlan"]);
     if good || !err.contains("vxlan type requires valid 'remote_ip' argument") {
