@@ -13,10 +13,11 @@ use clap::{Parser, Subcommand};
 #[derive(Parser, Debug)]
 #[command(name = "ovs-dpctl", version)]
 pub struct Cli {
-    /// Print statistics (`show`) or reset them (`mod-flow`).
+    /// Print statistics (`show`; a flow's counters for `add-flow`,
+    /// `mod-flow`, `del-flow`).
     #[arg(short = 's', long = "statistics", global = true)]
     pub statistics: bool,
-    /// Print more (`dump-flows`).
+    /// Print more (`dump-flows`, `get-flow`): wildcarded fields and the UFID.
     #[arg(short = 'm', long = "more", global = true)]
     pub more: bool,
     /// Reset a flow's statistics (`mod-flow`).
@@ -52,6 +53,13 @@ pub enum Command {
         /// The datapath.
         dp: String,
         /// Ports: `NAME[,type=TYPE]`.
+        ifaces: Vec<String>,
+    },
+    /// Change ports of a datapath: `IFACE[,OPTION=VALUE]...`.
+    SetIf {
+        /// The datapath.
+        dp: String,
+        /// Ports and their changes.
         ifaces: Vec<String>,
     },
     /// Delete ports from a datapath.
@@ -90,10 +98,24 @@ pub enum Command {
         #[arg(num_args = 1..=2)]
         args: Vec<String>,
     },
-    /// Delete all flows of a datapath.
+    /// Add the flows a file lists (`FLOW ACTIONS` a line): `[DP] FILE`.
+    AddFlows {
+        /// `[DP] FILE` (`-` for standard input).
+        #[arg(num_args = 1..=2)]
+        args: Vec<String>,
+    },
+    /// Change the flows a file lists: `[DP] FILE`.
+    ModFlows {
+        /// `[DP] FILE` (`-` for standard input).
+        #[arg(num_args = 1..=2)]
+        args: Vec<String>,
+    },
+    /// Delete all flows of a datapath, or those a file lists:
+    /// `[DP] [FILE]`.
     DelFlows {
-        /// The datapath (the only one when absent).
-        dp: Option<String>,
+        /// `[DP] [FILE]`.
+        #[arg(num_args = 0..=2)]
+        args: Vec<String>,
     },
 }
 

@@ -1,7 +1,7 @@
 //! Lexical helpers shared by the flow and action syntax: splitting at
 //! top-level commas, `name(args)` items, numbers, addresses and masks.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Splits `s` at commas that are not inside parentheses.
 pub fn split_top(s: &str) -> Result<Vec<&str>, String> {
@@ -119,6 +119,54 @@ pub fn mac_masked(s: &str) -> Result<([u8; 6], [u8; 6]), String> {
         None => Ok((mac(s)?, [0xff; 6])),
         Some((a, m)) => Ok((mac(a)?, mac(m)?)),
     }
+}
+
+/// An IPv6 address, `[..]` brackets allowed.
+pub fn ipv6(t: &str) -> Result<[u8; 16], String> {
+    let t = t
+        .strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .unwrap_or(t);
+    t.parse::<Ipv6Addr>()
+        .map(|a| a.octets())
+        .map_err(|_| format!("`{t}` is not an IPv6 address"))
+}
+
+/// `addr[/mask]` of IPv6, the mask as an address or a prefix length.
+pub fn ipv6_masked(s: &str) -> Result<([u8; 16], [u8; 16]), String> {
+    match s.split_once('/') {
+        None => Ok((ipv6(s)?, [0xff; 16])),
+        Some((a, m)) if m.contains(':') => Ok((ipv6(a)?, ipv6(m)?)),
+        Some((a, m)) => {
+            let len = num_max(m, 128)? as u32;
+            let mask = if len == 0 {
+                0
+            } else {
+                u128::MAX << (128 - len)
+            };
+            Ok((ipv6(a)?, mask.to_be_bytes()))
+        }
+    }
+}
+
+/// `value[/mask]` of a 128-bit number (hexadecimal with `0x`, or decimal).
+pub fn u128_masked(s: &str) -> Result<(u128, u128), String> {
+    let one = |t: &str| -> Result<u128, String> {
+        let r = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            Some(h) => u128::from_str_radix(h, 16),
+            None => t.parse(),
+        };
+        r.map_err(|_| format!("`{t}` is not a 128-bit number"))
+    };
+    match s.split_once('/') {
+        None => Ok((one(s)?, u128::MAX)),
+        Some((v, m)) => Ok((one(v)?, one(m)?)),
+    }
+}
+
+/// An IPv6 address as `inet_ntop` prints it.
+pub fn ip6(a: &[u8; 16]) -> String {
+    Ipv6Addr::from(*a).to_string()
 }
 
 /// `aa:bb:cc:dd:ee:ff`.
