@@ -136,3 +136,9 @@ impl From<KernelError> for Error {
         Error::Kernel(Box::new(e))
     }
 }
+
+impl From<Box<KernelError>> for Error {
+    fn from(e: Box<KernelError>) -> Self {
+        Error::Kernel(e)
+    }
+}

@@ -94,9 +94,9 @@ pub(crate) enum Routed {
     /// The request succeeded.
     Ack,
     /// The request failed.
-    Failed(KernelError),
+    Failed(Box<KernelError>),
     /// A dump ended; with an error when the kernel reported one.
-    Done(Result<(), KernelError>),
+    Done(Result<(), Box<KernelError>>),
     /// Not for this request: queued, or dropped as stale.
     Elsewhere,
 }
@@ -307,7 +307,7 @@ impl Exchange {
             header_len: p.header_len,
             policy,
         });
-        let with_op = |mut e: KernelError| {
+        let with_op = |mut e: Box<KernelError>| {
             e.operation = p.policy.map(|_| p.operation);
             e
         };
@@ -317,12 +317,12 @@ impl Exchange {
         match hdr.ty {
             msg_type::ERROR => match extack::parse_error(hdr, payload, shape).map_err(protocol)? {
                 Ack::Ok { .. } => Ok(Routed::Ack),
-                Ack::Err(e) => Ok(Routed::Failed(with_op(*e))),
+                Ack::Err(e) => Ok(Routed::Failed(with_op(e))),
             },
             msg_type::DONE => Ok(Routed::Done(
                 extack::parse_done(hdr, payload, shape)
                     .map_err(protocol)?
-                    .map_err(with_op),
+                    .map_err(|e| with_op(Box::new(e))),
             )),
             msg_type::NOOP | msg_type::OVERRUN => Ok(Routed::Elsewhere),
             _ => {
