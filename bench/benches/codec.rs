@@ -1,8 +1,9 @@
 //! B1: encoding and decoding Open vSwitch messages, no kernel involved.
-//! genl (owned structs and borrowing views) against the hand-coded floor.
+//! genl (owned structs and borrowing views) against the Rust peers
+//! (netlink-bindings, neli, rust-netlink) and the hand-coded floor.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use genl_bench::{floor, messages};
+use genl_bench::{floor, messages, peers};
 use genl_ovs::flow::{
     GetDumpReply, GetDumpReplyView, KeyAttrsView, NewDoRequest, OvsActionPushVlan, OvsHeader,
     TunnelKeyAttrsView,
@@ -101,13 +102,39 @@ fn allocations<R>(mut f: impl FnMut() -> R) -> usize {
 /// The cases of the benchmark: (group, implementation, the work).
 type Case<'a> = (&'static str, &'static str, Box<dyn FnMut() -> u64 + 'a>);
 
+/// The inputs of the cases.
+struct Inputs {
+    new: NewDoRequest,
+    floor_new: floor::Flow,
+    rtnl_new: netlink_packet_generic::GenlMessage<genl_bench::ovs_nla::FlowMessage>,
+    dump: Vec<u8>,
+    miss: Vec<u8>,
+    /// The same messages with a genl header first, for the peers that
+    /// parse one.
+    dump_genl: Vec<u8>,
+    miss_genl: Vec<u8>,
+}
+
+fn with_genl_header(payload: &[u8]) -> Vec<u8> {
+    let mut b = vec![1, 1, 0, 0];
+    b.extend_from_slice(payload);
+    b
+}
+
 fn cases<'a>(
-    new: &'a NewDoRequest,
-    floor_new: &'a floor::Flow,
-    dump: &'a [u8],
-    miss: &'a [u8],
+    inputs: &'a Inputs,
     buf: &'a std::cell::RefCell<Vec<u8>>,
+    cursor: &'a std::cell::RefCell<std::io::Cursor<Vec<u8>>>,
 ) -> Vec<Case<'a>> {
+    let Inputs {
+        new,
+        floor_new,
+        rtnl_new,
+        dump,
+        miss,
+        dump_genl,
+        miss_genl,
+    } = inputs;
     vec![
         (
             "encode_flow_new",
@@ -140,6 +167,34 @@ fn cases<'a>(
             }),
         ),
         (
+            "encode_flow_new",
+            "netlink-bindings (reused buffer)",
+            Box::new(move || {
+                let mut b = buf.borrow_mut();
+                b.clear();
+                peers::bindings::encode_flow(&mut b, messages::DP_IFINDEX, floor_new);
+                b.len() as u64
+            }),
+        ),
+        (
+            "encode_flow_new",
+            "neli (reused buffer)",
+            Box::new(move || {
+                let mut c = cursor.borrow_mut();
+                peers::neli::encode_flow(&mut c, messages::DP_IFINDEX, floor_new).expect("flow");
+                c.get_ref().len() as u64
+            }),
+        ),
+        (
+            "encode_flow_new",
+            "rust-netlink (reused buffer)",
+            Box::new(move || {
+                let mut b = buf.borrow_mut();
+                peers::rust_netlink::encode(rtnl_new, &mut b);
+                b.len() as u64
+            }),
+        ),
+        (
             "decode_flow_dump",
             "genl owned",
             Box::new(move || {
@@ -159,6 +214,33 @@ fn cases<'a>(
             "floor",
             Box::new(move || {
                 let (dp, f) = floor::decode_flow(dump).expect("reply");
+                black_box(&f);
+                dp as u64 + f.used.unwrap_or(0)
+            }),
+        ),
+        (
+            "decode_flow_dump",
+            "netlink-bindings",
+            Box::new(move || {
+                let (dp, f) = peers::bindings::decode_flow(dump).expect("reply");
+                black_box(&f);
+                dp as u64 + f.used.unwrap_or(0)
+            }),
+        ),
+        (
+            "decode_flow_dump",
+            "neli",
+            Box::new(move || {
+                let (dp, f) = peers::neli::decode_flow(dump_genl).expect("reply");
+                black_box(&f);
+                dp as u64 + f.used.unwrap_or(0)
+            }),
+        ),
+        (
+            "decode_flow_dump",
+            "rust-netlink",
+            Box::new(move || {
+                let (dp, f) = peers::rust_netlink::decode_flow(dump_genl).expect("reply");
                 black_box(&f);
                 dp as u64 + f.used.unwrap_or(0)
             }),
@@ -187,25 +269,69 @@ fn cases<'a>(
                 dp as u64 + m.hash + m.packet.len() as u64
             }),
         ),
+        (
+            "decode_miss_upcall",
+            "netlink-bindings",
+            Box::new(move || {
+                let m = peers::bindings::decode_miss(miss).expect("upcall");
+                black_box(&m);
+                m.dp_ifindex as u64 + m.hash + m.packet_len as u64
+            }),
+        ),
+        (
+            "decode_miss_upcall",
+            "neli",
+            Box::new(move || {
+                let m = peers::neli::decode_miss(miss_genl).expect("upcall");
+                black_box(&m);
+                m.dp_ifindex as u64 + m.hash + m.packet_len as u64
+            }),
+        ),
+        (
+            "decode_miss_upcall",
+            "rust-netlink",
+            Box::new(move || {
+                let m = peers::rust_netlink::decode_miss(miss_genl).expect("upcall");
+                black_box(&m);
+                m.dp_ifindex as u64 + m.hash + m.packet_len as u64
+            }),
+        ),
     ]
 }
 
 fn main() {
-    let new = messages::flow_new();
     let floor_new = messages::floor_flow(false);
     let dump = messages::payload(&messages::flow_dump_reply());
     let miss = messages::payload(&messages::miss());
+    let inputs = Inputs {
+        new: messages::flow_new(),
+        rtnl_new: peers::rust_netlink::flow_message(1, messages::DP_IFINDEX, &floor_new),
+        floor_new,
+        dump_genl: with_genl_header(&dump),
+        miss_genl: with_genl_header(&miss),
+        dump,
+        miss,
+    };
     let buf = std::cell::RefCell::new(Vec::with_capacity(4096));
-    let mut cases = cases(&new, &floor_new, &dump, &miss, &buf);
+    let cursor = std::cell::RefCell::new(std::io::Cursor::new(Vec::with_capacity(4096)));
+    let mut cases = cases(&inputs, &buf, &cursor);
+
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--list") {
+        // The case names, one a line (bench/run counts instructions of each).
+        for (group, name, _) in &cases {
+            println!("{group}/{name}");
+        }
+        return;
+    }
 
     // Allocations per message, counted before any timing.
     println!("allocations per message:");
     for (group, name, f) in &mut cases {
-        println!("  {group:<20} {name:<24} {}", allocations(f));
+        println!("  {group:<20} {name:<32} {}", allocations(f));
     }
 
     // `--alloc-only` stops here (for callgrind runs, use `--callgrind`).
-    let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--alloc-only") {
         return;
     }

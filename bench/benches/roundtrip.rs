@@ -1,9 +1,11 @@
 //! B2: round trips to the running kernel's generic netlink controller:
 //! get-family of one name, and a dump of every family. genl's typed
-//! client against the raw `libc` floor.
+//! client against the peers' sockets (netlink-socket2, neli's `NlRouter`,
+//! netlink-sys with netlink-packet-generic) and the raw `libc` floor.
 
 use criterion::{BenchmarkId, Criterion};
 use genl_bench::floor::RawSocket;
+use genl_bench::peers;
 use genl_runtime::nlctrl::{Client, GetfamilyDoRequest, GetfamilyDumpRequest};
 use std::hint::black_box;
 
@@ -29,8 +31,18 @@ fn main() {
         .expect("dump")
         .collect::<Result<_, _>>()
         .expect("dump");
-    let (n, _) = raw.dump_families().expect("dump");
+    let (n, sum) = raw.dump_families().expect("dump");
     assert_eq!(all.len(), n);
+    let mut bindings = peers::bindings::Client::new();
+    let neli = peers::neli::Client::connect().expect("a neli router connects");
+    let mut rtnl = peers::rust_netlink::Client::connect().expect("a netlink-sys socket opens");
+    let id = id.expect("nlctrl has an id");
+    assert_eq!(bindings.family_id(c"nlctrl").expect("nlctrl"), id);
+    assert_eq!(neli.family_id("nlctrl").expect("nlctrl"), id);
+    assert_eq!(rtnl.family_id("nlctrl").expect("nlctrl"), id);
+    assert_eq!(bindings.dump_families().expect("dump"), (n, sum));
+    assert_eq!(neli.dump_families().expect("dump"), (n, sum));
+    assert_eq!(rtnl.dump_families().expect("dump"), (n, sum));
 
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--repeat") {
@@ -48,6 +60,12 @@ fn main() {
                     drop(black_box(n));
                 }
                 "dump/floor" => drop(black_box(raw.dump_families())),
+                "getfamily/netlink-socket2" => drop(black_box(bindings.family_id(c"nlctrl"))),
+                "getfamily/neli" => drop(black_box(neli.family_id("nlctrl"))),
+                "getfamily/netlink-sys" => drop(black_box(rtnl.family_id("nlctrl"))),
+                "dump/netlink-socket2" => drop(black_box(bindings.dump_families())),
+                "dump/neli" => drop(black_box(neli.dump_families())),
+                "dump/netlink-sys" => drop(black_box(rtnl.dump_families())),
                 _ => return,
             }
         }
@@ -65,6 +83,15 @@ fn main() {
     g.bench_function(BenchmarkId::from_parameter("floor, acked"), |b| {
         b.iter(|| raw.family_id_acked("nlctrl").expect("nlctrl"))
     });
+    g.bench_function(BenchmarkId::from_parameter("netlink-socket2"), |b| {
+        b.iter(|| bindings.family_id(c"nlctrl").expect("nlctrl"))
+    });
+    g.bench_function(BenchmarkId::from_parameter("neli"), |b| {
+        b.iter(|| neli.family_id("nlctrl").expect("nlctrl"))
+    });
+    g.bench_function(BenchmarkId::from_parameter("netlink-sys"), |b| {
+        b.iter(|| rtnl.family_id("nlctrl").expect("nlctrl"))
+    });
     g.finish();
     let mut g = c.benchmark_group("getfamily_dump_all");
     g.bench_function(BenchmarkId::from_parameter("genl"), |b| {
@@ -77,6 +104,15 @@ fn main() {
     });
     g.bench_function(BenchmarkId::from_parameter("floor"), |b| {
         b.iter(|| raw.dump_families().expect("dump"))
+    });
+    g.bench_function(BenchmarkId::from_parameter("netlink-socket2"), |b| {
+        b.iter(|| bindings.dump_families().expect("dump"))
+    });
+    g.bench_function(BenchmarkId::from_parameter("neli"), |b| {
+        b.iter(|| neli.dump_families().expect("dump"))
+    });
+    g.bench_function(BenchmarkId::from_parameter("netlink-sys"), |b| {
+        b.iter(|| rtnl.dump_families().expect("dump"))
     });
     g.finish();
     c.final_summary();
