@@ -32,7 +32,7 @@ struct Options {
 fn options() -> Result<Options, String> {
     let mut o = Options {
         flows: 100_000,
-        dpctl_adds: 1000,
+        dpctl_adds: 200,
         send: Send::BatchNoEcho,
     };
     let mut args = std::env::args().skip(1);
@@ -177,12 +177,11 @@ fn run(o: &Options) -> Result<(), String> {
     rate("ovs-dpctl del-flows", n.into(), start);
     expect_count(&mut flows, &h, 0)?;
 
-    // Per-flow insertion: the C tool can add one flow per process; ours
-    // one request per datagram on a sample of the same size.
+    // Per-flow insertion: the C tool can add one flow per process, on a
+    // sample; then flushed.
     if o.dpctl_adds > 0 {
-        let sample = n..n + o.dpctl_adds;
         let start = Instant::now();
-        for i in sample.clone() {
+        for i in n..n + o.dpctl_adds {
             let (key, actions) = ovs_scale::dpctl_flow(i);
             dpctl(&["add-flow", DP, &key, &actions])?;
         }
@@ -192,16 +191,28 @@ fn run(o: &Options) -> Result<(), String> {
             start,
         );
         expect_count(&mut flows, &h, o.dpctl_adds.into())?;
-        // Flushed (the C tool's flows carry no ufid of ours); then ours on
-        // the same keys, one request per datagram.
         ovs_scale::flush(&mut flows, &h).map_err(e("flush"))?;
+    }
+    // The other ways of sending, on N/10 flows each.
+    for other in [Send::One, Send::Batch, Send::BatchNoEcho] {
+        if other == send {
+            continue;
+        }
         let start = Instant::now();
-        ovs_scale::insert(&mut flows, &h, sample.clone(), Send::One).map_err(e("insert"))?;
-        rate("genl insert (one)", o.dpctl_adds.into(), start);
-        expect_count(&mut flows, &h, o.dpctl_adds.into())?;
+        ovs_scale::insert(&mut flows, &h, 0..tenth, other).map_err(e("insert"))?;
+        rate(
+            &format!("genl insert ({})", other.name()),
+            tenth.into(),
+            start,
+        );
+        expect_count(&mut flows, &h, tenth.into())?;
         let start = Instant::now();
-        ovs_scale::delete_each(&mut flows, &h, sample, Send::One).map_err(e("delete"))?;
-        rate("genl del per flow (one)", o.dpctl_adds.into(), start);
+        ovs_scale::delete_each(&mut flows, &h, 0..tenth, other).map_err(e("delete"))?;
+        rate(
+            &format!("genl del per flow ({})", other.name()),
+            tenth.into(),
+            start,
+        );
         expect_count(&mut flows, &h, 0)?;
     }
     dp.delete().map_err(e("datapath del"))?;
