@@ -215,13 +215,12 @@ fn upcall_loop_ends_cleanly_when_the_datapath_goes() -> TestResult {
                     Ok(other) => return Err(format!("upcall loop: {other:?}")),
                     Err(e) => return Err(format!("upcall loop: undecodable upcall: {e}")),
                 }
-            } else if n.family_id == datapath_family {
-                if let Ok(datapath::Event::DelNtf(h, _)) =
+            } else if n.family_id == datapath_family
+                && let Ok(datapath::Event::DelNtf(h, _)) =
                     datapath::Event::decode_event(n.cmd, &n.payload)
-                    && h.dp_ifindex == dp_ifindex
-                {
-                    seen.push(Seen::DatapathDeleted);
-                }
+                && h.dp_ifindex == dp_ifindex
+            {
+                seen.push(Seen::DatapathDeleted);
             }
         }
     });
