@@ -23,6 +23,10 @@ use genl_ovs::flow;
 /// The datapath the program makes (and deletes).
 const DP: &str = "gscale";
 
+/// The most the peak memory of the dump of N flows may exceed that of N/10,
+/// in KiB, before the run fails.
+const FLAT_KIB: u64 = 1024;
+
 struct Options {
     flows: u32,
     dpctl_adds: u32,
@@ -145,6 +149,12 @@ fn run(o: &Options) -> Result<(), String> {
         "genl dump peak memory growth: {small} KiB over {tenth} flows, {big} KiB over {n} flows \
          (gathering the {tenth} flows in a Vec instead: {gathered} KiB)"
     );
+    if big > small + FLAT_KIB {
+        return Err(format!(
+            "the dump of {n} flows peaked {big} KiB above its start, that of {tenth} {small} KiB: \
+             it does not stream"
+        ));
+    }
     println!(
         "process memory: {:?}",
         ovs_scale::memory().map_err(|e| e.to_string())?
