@@ -221,6 +221,11 @@ fn upcall_loop_ends_cleanly_when_the_datapath_goes() -> TestResult {
                 && h.dp_ifindex == dp_ifindex
             {
                 seen.push(Seen::DatapathDeleted);
+                // What comes after it, if anything, comes at once.
+                upcalls
+                    .connection()
+                    .set_timeout(Some(Duration::from_secs(1)))
+                    .map_err(|e| format!("upcall loop: {e}"))?;
             }
         }
     });
