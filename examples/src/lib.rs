@@ -16,6 +16,8 @@ pub mod nlctrl {
     genl_runtime::include_family!("nlctrl");
 }
 
+pub mod ovs_scale;
+
 /// Types written by hand with the derives, without a spec.
 pub mod hand_written {
     use genl_runtime::{GenlEnum, GenlMessage};

@@ -43,6 +43,9 @@ const EXPECTED: &[&str] = &[
     "packet_execute_reaches_the_peer",
     "packet_miss_upcall_has_a_typed_key",
     "packet_userspace_action_upcall",
+    "flow_dump_streams_in_flat_memory",
+    "flow_dump_ends_cleanly_when_the_datapath_goes",
+    "upcall_loop_ends_cleanly_when_the_datapath_goes",
 ];
 
 #[test]

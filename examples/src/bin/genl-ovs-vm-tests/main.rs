@@ -21,6 +21,7 @@ mod flow;
 mod meter;
 mod packet;
 mod policy;
+mod scale;
 mod smoke;
 mod support;
 mod vport;
@@ -37,6 +38,7 @@ const TESTS: &[&[support::Test]] = &[
     policy::TESTS,
     flow::TESTS,
     packet::TESTS,
+    scale::TESTS,
 ];
 
 fn main() {

@@ -111,6 +111,7 @@ pub struct Vm {
     /// Host programs for the guest's `PATH`, each with its name there.
     programs: Vec<(PathBuf, String)>,
     timeout: Duration,
+    memory_mib: u32,
 }
 
 /// Where downloads and extractions are kept: `GENL_VM_CACHE`, else
@@ -156,6 +157,7 @@ impl Vm {
             kernel,
             programs: vec![named(ip), named(dpctl)],
             timeout: Duration::from_secs(timeout),
+            memory_mib: 512,
         })
     }
 
@@ -172,6 +174,21 @@ impl Vm {
     /// run.
     pub fn with_program_as(mut self, program: impl Into<PathBuf>, name: &str) -> Vm {
         self.programs.push((program.into(), name.to_owned()));
+        self
+    }
+
+    /// Sets how long a run may take, boot included, before it is killed
+    /// and fails (instead of `GENL_VM_TIMEOUT`): for long runs such as
+    /// benchmarks.
+    pub fn with_timeout(mut self, timeout: Duration) -> Vm {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the guest's memory in MiB (512 unless told): for runs that
+    /// fill kernel tables.
+    pub fn with_memory(mut self, mib: u32) -> Vm {
+        self.memory_mib = mib;
         self
     }
 
@@ -206,7 +223,8 @@ impl Vm {
         std::fs::write(&serial, "").map_err(|e| e.to_string())?;
 
         let mut qemu = Command::new("qemu-system-x86_64");
-        qemu.args(["-accel", "tcg", "-m", "512", "-smp", "2"])
+        qemu.args(["-accel", "tcg", "-smp", "2", "-m"])
+            .arg(self.memory_mib.to_string())
             .args(["-nographic", "-nodefaults", "-no-reboot"])
             .args(["-serial", "stdio", "-serial"])
             .arg(format!("file:{}", serial.display()))
