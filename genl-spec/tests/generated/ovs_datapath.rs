@@ -83,16 +83,17 @@ pub struct Datapath {
     /// Features in effect (OVS_DP_F_* bits).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
     /// among the features.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Interface index to give the new local port; only read on creation.
-    #[genl(id = 9, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 9, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -115,16 +116,17 @@ pub struct NewDoRequest {
     /// Features in effect (OVS_DP_F_* bits).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
     /// among the features.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Interface index to give the new local port; only read on creation.
-    #[genl(id = 9, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 9, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -149,8 +151,9 @@ pub struct NewDoReply {
     /// Features in effect (OVS_DP_F_* bits).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
     /// among the features.
@@ -203,8 +206,9 @@ pub struct DelDoReply {
     /// Features in effect (OVS_DP_F_* bits).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
     /// among the features.
@@ -255,8 +259,9 @@ pub struct GetDoReply {
     /// Features in effect (OVS_DP_F_* bits).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
     /// among the features.
@@ -304,8 +309,9 @@ pub struct GetDumpReply {
     /// Features in effect (OVS_DP_F_* bits).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
     /// among the features.
@@ -339,8 +345,9 @@ pub struct SetDoRequest {
     /// Features in effect (OVS_DP_F_* bits).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
     /// among the features.
@@ -370,8 +377,9 @@ pub struct SetDoReply {
     /// Features in effect (OVS_DP_F_* bits).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
     /// among the features.

@@ -133,8 +133,8 @@ pub struct Vport {
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
@@ -170,8 +170,8 @@ pub struct NewDoRequest {
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -204,8 +204,8 @@ pub struct NewDoReply {
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
@@ -270,8 +270,8 @@ pub struct DelDoReply {
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
@@ -334,8 +334,8 @@ pub struct GetDoReply {
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
@@ -392,8 +392,8 @@ pub struct GetDumpReply {
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
@@ -470,8 +470,8 @@ pub struct SetDoReply {
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Id of the network namespace of the port's device, when it is not the caller's.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
