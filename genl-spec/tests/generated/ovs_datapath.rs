@@ -80,7 +80,8 @@ pub struct Datapath {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
     /// Entries of the per-CPU mask cache; 0 turns the cache off. The
@@ -88,7 +89,8 @@ pub struct Datapath {
     #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Interface index to give the new local port; only read on creation.
@@ -113,7 +115,8 @@ pub struct NewDoRequest {
     /// read when the datapath is created. 0 sends no upcalls.
     #[genl(id = 2, u32)]
     pub upcall_pid: Option<u32>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
     /// Entries of the per-CPU mask cache; 0 turns the cache off. The
@@ -121,7 +124,8 @@ pub struct NewDoRequest {
     #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Interface index to give the new local port; only read on creation.
@@ -148,7 +152,8 @@ pub struct NewDoReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
     /// Entries of the per-CPU mask cache; 0 turns the cache off. The
@@ -156,7 +161,8 @@ pub struct NewDoReply {
     #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -203,7 +209,8 @@ pub struct DelDoReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
     /// Entries of the per-CPU mask cache; 0 turns the cache off. The
@@ -211,7 +218,8 @@ pub struct DelDoReply {
     #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -256,7 +264,8 @@ pub struct GetDoReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
     /// Entries of the per-CPU mask cache; 0 turns the cache off. The
@@ -264,7 +273,8 @@ pub struct GetDoReply {
     #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -306,7 +316,8 @@ pub struct GetDumpReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
     /// Entries of the per-CPU mask cache; 0 turns the cache off. The
@@ -314,7 +325,8 @@ pub struct GetDumpReply {
     #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -342,7 +354,8 @@ pub struct SetDoRequest {
     /// Name of the datapath, which is also the name of its local port.
     #[genl(id = 1, string, max_len = 15)]
     pub name: Option<String>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
     /// Entries of the per-CPU mask cache; 0 turns the cache off. The
@@ -350,7 +363,8 @@ pub struct SetDoRequest {
     #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -374,7 +388,8 @@ pub struct SetDoReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
     /// Entries of the per-CPU mask cache; 0 turns the cache off. The
@@ -382,7 +397,8 @@ pub struct SetDoReply {
     #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
