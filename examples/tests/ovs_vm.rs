@@ -35,6 +35,7 @@ const EXPECTED: &[&str] = &[
     "policy_ovs_ct_limit",
     "kernel_lacks_drop_and_psample",
     "flow_new_get_dump_set_del_flush",
+    "flow_lookup_by_key_is_exact_and_skips_ufid_flows",
     "flow_keys_read_back",
     "flow_actions_read_back_in_order",
     "flow_actions_6_1_rejects",

@@ -38,6 +38,9 @@ pub(crate) enum Codec {
     Binary,
     /// `binary, struct_`: a `CStruct`.
     Struct,
+    /// `binary, struct_, sub_type = binary`: `Vec<T>` of `CStruct`s, back to
+    /// back in one attribute.
+    StructArray,
     /// `binary, sub_type = <int>`: `Vec<int>`.
     Array { int: Int, be: bool },
     /// `nest`: a `GenlMessage`.
@@ -149,8 +152,13 @@ impl Codec {
                 unterminated_ok: c.unterminated_ok,
             }),
             AttrType::Binary => match (f.struct_, f.sub_type) {
+                (true, Some(AttrType::Binary)) => Some(Codec::StructArray),
                 (true, Some(_)) => {
-                    errors.error_at(at, "`struct_` and `sub_type` exclude each other");
+                    errors.error_at(
+                        at,
+                        "with `struct_`, a `binary` attribute's `sub_type` is `binary` (an \
+                         array of structs) or none (one struct)",
+                    );
                     None
                 }
                 (true, None) => Some(Codec::Struct),
@@ -246,6 +254,9 @@ impl Codec {
             Codec::Struct => {
                 Expect::Other("a C struct type that implements `CStruct` (`#[derive(GenlStruct)]`)")
             }
+            Codec::StructArray => Expect::Other(
+                "a `Vec` of a C struct type that implements `CStruct` (`#[derive(GenlStruct)]`)",
+            ),
             Codec::Array { int, be } => Expect::Exactly(format!("Vec<{}>", int.name(be))),
             Codec::Nest | Codec::IndexedNests => {
                 Expect::Other("a type that implements `GenlMessage` (`#[derive(GenlMessage)]`)")
@@ -309,7 +320,7 @@ impl Codec {
             Codec::Uint { .. } => quote_spanned!(span=> #k::Uint),
             Codec::Sint => quote_spanned!(span=> #k::Sint),
             Codec::String { .. } => quote_spanned!(span=> #k::String),
-            Codec::Binary | Codec::Struct | Codec::Array { .. } => {
+            Codec::Binary | Codec::Struct | Codec::StructArray | Codec::Array { .. } => {
                 quote_spanned!(span=> #k::Binary)
             }
             Codec::Nest => {
@@ -359,6 +370,7 @@ impl Codec {
             Codec::String { .. } => quote_spanned!(span=> #enc::string::encode(#id, #v, #w)),
             Codec::Binary => quote_spanned!(span=> #enc::binary::encode(#id, #v, #w)),
             Codec::Struct => quote_spanned!(span=> #enc::cstruct::encode::<#elem>(#id, #v, #w)),
+            Codec::StructArray => quote_spanned!(span=> #enc::cstruct::encode_array(#id, #v, #w)),
             Codec::Array { int, be } => {
                 let wire = int.rust(be);
                 quote_spanned!(span=> #enc::array::encode::<#wire>(#id, #v, #w))
@@ -410,6 +422,7 @@ impl Codec {
             Codec::String { .. } => quote_spanned!(span=> #enc::string::len(#v)),
             Codec::Binary => quote_spanned!(span=> #enc::binary::len(#v)),
             Codec::Struct => quote_spanned!(span=> #enc::cstruct::len::<#elem>(#v)),
+            Codec::StructArray => quote_spanned!(span=> #enc::cstruct::len_array(#v)),
             Codec::Array { int, be } => {
                 let wire = int.rust(be);
                 quote_spanned!(span=> #enc::array::len::<#wire>(#v))
@@ -476,6 +489,7 @@ impl Codec {
             }
             Codec::Binary => quote_spanned!(span=> #enc::binary::decode(#a)),
             Codec::Struct => quote_spanned!(span=> #enc::cstruct::decode::<#elem>(#a)),
+            Codec::StructArray => quote_spanned!(span=> #enc::cstruct::decode_array(#a)),
             Codec::Array { int, be } => {
                 let wire = int.rust(be);
                 quote_spanned!(span=> #enc::array::decode::<#wire>(#a))
@@ -537,6 +551,9 @@ impl Codec {
                 let _: &#elem = #v;
                 #p.check_len(<#elem as ::genl_runtime::CStruct>::SIZE)
             }}),
+            Codec::StructArray => Some(quote_spanned! {span=>
+                #p.check_len(::genl_runtime::encoding::cstruct::payload_len(#v))
+            }),
             Codec::Array { int, be } => {
                 let wire = int.rust(be);
                 Some(quote_spanned! {span=>

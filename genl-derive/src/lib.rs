@@ -105,9 +105,10 @@ mod view;
 /// order, so `be` on `u8` changes nothing); with `enum_` a `GenlEnum`, with
 /// `flags` a bitflags type of the same width; `uint` is `u64` (or an
 /// `enum_`/`flags` type), `sint` `i64`; `string` a `String`; `binary` a
-/// `Vec<u8>`, with `struct_` a `GenlStruct` type, with an integer
-/// `sub_type` a `Vec` of that integer (`be` on a plain `binary` changes
-/// nothing); `nest` a `GenlMessage` type;
+/// `Vec<u8>`, with `struct_` a `GenlStruct` type, with `struct_,
+/// sub_type = binary` a `Vec` of a `GenlStruct` type (the structs back to
+/// back), with an integer `sub_type` a `Vec` of that integer (`be` on a
+/// plain `binary` changes nothing); `nest` a `GenlMessage` type;
 /// `nest_type_value` a `genl_runtime::TypeValue<T>`; `bitfield32` a
 /// `genl_runtime::Bitfield32`; `sub_message, selector = field` a
 /// `GenlSubMessage` (`Option<E>` or `Option<Box<E>>`), whose format the

@@ -166,6 +166,39 @@ pub mod cstruct {
         }
         T::read(attr.payload)
     }
+
+    /// Writes the attribute of an array of structs (`binary` with `struct`
+    /// and `sub-type: binary`): the structs back to back.
+    pub fn encode_array<T: CStruct>(ty: u16, value: &[T], w: &mut Writer<'_>) {
+        w.bytes_with(ty, |out| {
+            for v in value {
+                v.write(out);
+            }
+        });
+    }
+
+    /// The size of an array of structs' attribute.
+    pub fn len_array<T: CStruct>(value: &[T]) -> usize {
+        attr_len(payload_len(value))
+    }
+
+    /// The payload size of an array of structs.
+    pub fn payload_len<T: CStruct>(value: &[T]) -> usize {
+        value.len().saturating_mul(T::SIZE)
+    }
+
+    /// Reads an array of structs; a payload that is not a whole number of
+    /// structs is an error.
+    pub fn decode_array<T: CStruct>(attr: &Attr<'_>) -> Result<Vec<T>, DecodeError> {
+        if T::SIZE == 0 || !attr.payload.len().is_multiple_of(T::SIZE) {
+            return Err(DecodeError::new(DecodeErrorKind::Invalid(format!(
+                "{} bytes are not a whole number of {}-byte structs",
+                attr.payload.len(),
+                T::SIZE
+            ))));
+        }
+        attr.payload.chunks_exact(T::SIZE).map(T::read).collect()
+    }
 }
 
 /// `binary` with an integer `sub-type`: a C array of integers.
@@ -614,5 +647,47 @@ mod tests {
             ..all[2]
         };
         assert!(array::decode::<u16>(&odd).is_err());
+    }
+
+    /// A 4-byte struct of two `u16`s in host order.
+    #[derive(Debug, PartialEq)]
+    struct Pair(u16, u16);
+
+    impl CStruct for Pair {
+        const SIZE: usize = 4;
+        fn write(&self, out: &mut Vec<u8>) {
+            out.extend_from_slice(&self.0.to_ne_bytes());
+            out.extend_from_slice(&self.1.to_ne_bytes());
+        }
+        fn read(bytes: &[u8]) -> Result<Self, DecodeError> {
+            Ok(Pair(
+                u16::from_ne_bytes([bytes[0], bytes[1]]),
+                u16::from_ne_bytes([bytes[2], bytes[3]]),
+            ))
+        }
+    }
+
+    #[test]
+    fn an_array_of_structs_is_the_structs_back_to_back() {
+        let mut buf = Vec::new();
+        let mut w = Writer::new(&mut buf);
+        let pairs = [Pair(1, 2), Pair(3, 4)];
+        cstruct::encode_array(9, &pairs, &mut w);
+        assert_eq!(w.buf().len(), cstruct::len_array(&pairs));
+        assert_eq!(cstruct::payload_len(&pairs), 8);
+        let all: Vec<Attr<'_>> = attrs(&buf).collect::<Result<_, _>>().unwrap();
+        assert_eq!(all[0].payload.len(), 8);
+        assert_eq!(cstruct::decode_array::<Pair>(&all[0]).unwrap(), pairs);
+        let empty = Attr {
+            payload: &[],
+            ..all[0]
+        };
+        assert_eq!(cstruct::decode_array::<Pair>(&empty).unwrap(), []);
+        let partial = Attr {
+            payload: &all[0].payload[..6],
+            ..all[0]
+        };
+        let err = cstruct::decode_array::<Pair>(&partial).unwrap_err();
+        assert!(err.to_string().contains("6 bytes"), "{err}");
     }
 }

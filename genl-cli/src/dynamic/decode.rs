@@ -185,8 +185,25 @@ impl Codec<'_> {
         }
     }
 
-    /// A `binary`: a C struct, an array of integers, or bytes.
+    /// A `binary`: a C struct, an array of C structs, an array of
+    /// integers, or bytes.
     fn binary_to_json(&self, attr: &Attr, payload: &[u8]) -> Result<Value, WireError> {
+        if let Some(def) = attr.struct_
+            && attr.sub_type == Some(AttrType::Binary)
+        {
+            let size = self.family.struct_def(def).map_or(0, |s| s.size as usize);
+            if size == 0 || !payload.len().is_multiple_of(size) {
+                return Err(WireError::new(DecodeErrorKind::Invalid(format!(
+                    "{} bytes are not a whole number of {size}-byte structs",
+                    payload.len()
+                ))));
+            }
+            return payload
+                .chunks(size)
+                .map(|c| self.struct_to_json(def, c).map(Value::Object))
+                .collect::<Result<_, _>>()
+                .map(Value::Array);
+        }
         if let Some(def) = attr.struct_ {
             let size = self.family.struct_def(def).map_or(0, |s| s.size as usize);
             if payload.len() != size {

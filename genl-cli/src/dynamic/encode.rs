@@ -288,8 +288,22 @@ impl Codec<'_> {
         Ok(v)
     }
 
-    /// The bytes of a `binary`: a C struct, an array of integers, or bytes.
+    /// The bytes of a `binary`: a C struct, an array of C structs, an
+    /// array of integers, or bytes.
     fn binary_from_json(&self, attr: &Attr, json: &Value) -> Result<Vec<u8>, InputError> {
+        if let Some(def) = attr.struct_
+            && attr.sub_type == Some(AttrType::Binary)
+        {
+            let items = json
+                .as_array()
+                .ok_or_else(|| InputError::new(expected("an array of structs", json)))?;
+            let mut out = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                self.struct_from_json(def, item, &mut out)
+                    .map_err(|e| e.at(Step::Index(i)))?;
+            }
+            return Ok(out);
+        }
         if let Some(def) = attr.struct_ {
             let mut out = Vec::new();
             self.struct_from_json(def, json, &mut out)?;

@@ -28,7 +28,7 @@ operations:
       doc: Set.
       attribute-set: main
       do:
-        request: { attributes: [ id, name, colour, feat, on, key, addr, pair, inner, ports, list, big ] }
+        request: { attributes: [ id, name, colour, feat, on, key, addr, pair, inner, ports, list, big, pairs ] }
         reply: { attributes: [ id, name ] }
 attribute-sets:
   - name: main
@@ -45,6 +45,7 @@ attribute-sets:
       - { name: ports, type: binary, sub-type: u16 }
       - { name: list, type: indexed-array, sub-type: nest, nested-attributes: inner }
       - { name: big, type: uint }
+      - { name: pairs, type: binary, sub-type: binary, struct: pair }
   - name: inner
     attributes:
       - { name: x, type: s16 }
@@ -69,6 +70,10 @@ fn full() -> Value {
         "ports": [1, 65535],
         "list": [{"x": 1}, {"x": 2}],
         "big": 1u64 << 40,
+        "pairs": [
+            {"mac": "02:00:00:00:00:02", "port": 1, "kind": "red", "name": "x"},
+            {"mac": "02:00:00:00:00:03", "port": 2, "kind": "blue", "name": "y"},
+        ],
     })
 }
 
@@ -266,4 +271,29 @@ fn nlctrl_policies_as_nest_type_values() {
     });
     let bytes = codec.encode_set(ctrl, &policy).unwrap();
     assert_eq!(codec.decode_set(ctrl, &bytes).unwrap(), policy);
+}
+
+#[test]
+fn an_array_of_structs_is_whole_structs() {
+    let spec = spec();
+    let codec = Codec::new(spec.family());
+    let main = spec.family().set_by_name("main").unwrap();
+    // Attribute 13 (pairs): one 14-byte struct and 2 bytes more.
+    let mut bytes = vec![20, 0, 13, 0];
+    bytes.extend_from_slice(&[0; 16]);
+    let e = codec.decode_set(main, &bytes).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        ".pairs: 16 bytes are not a whole number of 14-byte structs"
+    );
+    let e = codec
+        .encode_set(
+            main,
+            &json!({"pairs": [
+                {"mac": "02:00:00:00:00:02", "port": 1, "kind": "red", "name": "x"},
+                {"port": "x"},
+            ]}),
+        )
+        .unwrap_err();
+    assert!(e.to_string().starts_with(".pairs[1]"), "{e}");
 }

@@ -10,14 +10,26 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 ///
 /// Every request kind (do, dump) of every operation that has a request is
 /// compared: whether the kernel implements it, then each attribute the
-/// spec lists for the request (every attribute of the operation's set when
-/// the family's `kernel-policy` is `global`, of both kinds when it is
-/// `per-op`) against the kernel's entry of
-/// the same number, and the attributes of nests likewise. Commands and
-/// request kinds only the kernel has are reported too.
+/// spec lists for the request against the kernel's entry of the same
+/// number, and the attributes of nests likewise. Which attributes a
+/// request's policy holds follows the family's `kernel-policy`, as the
+/// kernel's code generator builds policies:
+///
+/// - `split` (the default): those of the request itself;
+/// - `per-op`: those of the operation's do and dump requests together;
+/// - `global`: those of every request of every operation on the same
+///   attribute set. The kernel then checks every request against one
+///   policy, so the comparison is made once per policy and reported as
+///   `global <attribute set>` rather than once per operation.
+///
+/// Commands and request kinds only the kernel has are reported too.
 pub fn diff(family: &Family, kernel: &KernelPolicies) -> Report {
     let mut out = Vec::new();
     let mut spec_cmds = BTreeSet::new();
+    let global = matches!(family.kernel_policy, KernelPolicy::Global);
+    // Under a global policy: each kernel policy to compare once, with the
+    // attribute set and the first operation that uses it.
+    let mut shared: BTreeMap<(Option<SetId>, u32), u32> = BTreeMap::new();
     for (i, op) in family.operations.list.iter().enumerate() {
         if op.is_async() {
             continue;
@@ -40,7 +52,7 @@ pub fn diff(family: &Family, kernel: &KernelPolicies) -> Report {
             let (accepts, policy) = match (kop, kind) {
                 (Some(k), Kind::Do) => (k.do_, k.do_policy),
                 (Some(k), Kind::Dump) => (k.dump, k.dump_policy),
-                (None, _) => (false, None),
+                (None, _) | (Some(_), Kind::Global) => (false, None),
             };
             let Some(sub) = sub else {
                 if accepts {
@@ -52,9 +64,7 @@ pub fn diff(family: &Family, kernel: &KernelPolicies) -> Report {
                 c.push(String::new(), "in spec, kernel lacks it".into());
                 continue;
             }
-            let attrs: Vec<AttrId> = if matches!(family.kernel_policy, KernelPolicy::Global) {
-                op.attr_set.map_or_else(Vec::new, |s| set_attrs(family, s))
-            } else if matches!(family.kernel_policy, KernelPolicy::PerOp) {
+            let attrs: Vec<AttrId> = if matches!(family.kernel_policy, KernelPolicy::PerOp) {
                 // One policy serves both request kinds of the operation.
                 let mut all: Vec<AttrId> = [&op.do_, &op.dump]
                     .into_iter()
@@ -71,7 +81,10 @@ pub fn diff(family: &Family, kernel: &KernelPolicies) -> Report {
                     .map_or_else(Vec::new, |r| r.attrs.clone())
             };
             match policy {
-                Some(idx) => c.set(String::new(), op.attr_set, &attrs, idx),
+                Some(idx) if global => {
+                    shared.entry((op.attr_set, idx)).or_insert(i as u32);
+                }
+                Some(idx) => c.set(String::new(), op.attr_set, &attrs, idx, None),
                 None => {
                     let n = attrs
                         .iter()
@@ -86,6 +99,24 @@ pub fn diff(family: &Family, kernel: &KernelPolicies) -> Report {
                 }
             }
         }
+    }
+    for ((set, idx), order) in shared {
+        let name = set.map_or_else(String::new, |s| family.set(s).name.clone());
+        let attrs = global_attrs(family, set);
+        let mut c = Ctx {
+            family,
+            kernel,
+            out: &mut out,
+            order,
+            op: &name,
+            kind: Kind::Global,
+            visited: HashSet::new(),
+        };
+        // A family's policy for all of its commands ends at the family's
+        // largest attribute; the kernel reads an attribute up to it that
+        // has no entry without a check.
+        let max = (kernel.maxattr > 0).then_some(kernel.maxattr);
+        c.set(String::new(), set, &attrs, idx, max);
     }
     for (cmd, k) in &kernel.ops {
         if spec_cmds.contains(cmd) {
@@ -106,6 +137,24 @@ pub fn diff(family: &Family, kernel: &KernelPolicies) -> Report {
     out.sort();
     out.dedup();
     Report { differences: out }
+}
+
+/// The attributes of a global policy: every attribute of `set` that a
+/// request of some operation on `set` lists, in the set's order.
+fn global_attrs(family: &Family, set: Option<SetId>) -> Vec<AttrId> {
+    let mut all: Vec<AttrId> = family
+        .operations
+        .list
+        .iter()
+        .filter(|op| !op.is_async() && op.attr_set == set)
+        .flat_map(|op| [&op.do_, &op.dump])
+        .flatten()
+        .filter_map(|s| s.request.as_ref())
+        .flat_map(|r| r.attrs.iter().copied())
+        .collect();
+    all.sort();
+    all.dedup();
+    all
 }
 
 /// Every attribute of a set.
@@ -197,8 +246,16 @@ impl Ctx<'_, '_> {
         });
     }
 
-    /// Compares the spec's attributes `attrs` (of `set`) with kernel policy `idx`.
-    fn set(&mut self, path: String, set: Option<SetId>, attrs: &[AttrId], idx: u32) {
+    /// Compares the spec's attributes `attrs` (of `set`) with kernel policy
+    /// `idx`, whose largest attribute is `max` when known.
+    fn set(
+        &mut self,
+        path: String,
+        set: Option<SetId>,
+        attrs: &[AttrId],
+        idx: u32,
+        max: Option<u32>,
+    ) {
         let family = self.family;
         let empty = BTreeMap::new();
         let kernel = self.kernel.policy(idx).unwrap_or(&empty);
@@ -215,6 +272,12 @@ impl Ctx<'_, '_> {
                 // Policy dumps of some kernels leave out big-endian 16 and
                 // 32-bit integers (NLA_BE16, NLA_BE32).
                 (Some(a), None) if is_big_endian_word(a) => {}
+                // Up to the policy's largest attribute, one without an
+                // entry passes unchecked (the kernel may read it in code).
+                (Some(a), None) if max.is_some_and(|m| u32::from(n) <= m) => self.push(
+                    format!("{path}.{}", a.name),
+                    "in spec, kernel has no policy entry (no check)".into(),
+                ),
                 (Some(a), None) => self.push(
                     format!("{path}.{}", a.name),
                     "in spec, kernel does not accept it".into(),
@@ -280,7 +343,7 @@ impl Ctx<'_, '_> {
             (Some(set), Some(idx)) => {
                 if self.visited.insert((set, idx)) {
                     let attrs = set_attrs(self.family, set);
-                    self.set(path, Some(set), &attrs, idx);
+                    self.set(path, Some(set), &attrs, idx, k.policy_maxtype);
                     self.visited.remove(&(set, idx));
                 }
             }

@@ -20,6 +20,11 @@
 //! - `nest` is `nested`, `indexed-array` is `nested-array`; both name the
 //!   policy of their inner attributes by index.
 //! - `pad` and `unused` attributes have no policy entry.
+//! - An attribute the kernel reads without a policy check (`NLA_UNSPEC`,
+//!   also with a minimum length) has no entry either; up to the largest
+//!   attribute of its policy (known for nests, and for families of
+//!   `kernel-policy: global` from the family's `maxattr`) it passes
+//!   unchecked, beyond it the kernel refuses or ignores it.
 
 mod compare;
 #[cfg(test)]
@@ -48,6 +53,10 @@ pub struct KernelOp {
 /// The input policies of one family in the running kernel.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KernelPolicies {
+    /// The family's largest attribute number (`CTRL_ATTR_MAXATTR`): the
+    /// end of the policy that a family with one policy for all of its
+    /// commands checks every request with; 0 when the family has none.
+    pub maxattr: u32,
     /// Commands by number.
     pub ops: BTreeMap<u32, KernelOp>,
     /// Policies by index, each the entries of its attributes by number.
@@ -66,7 +75,10 @@ impl KernelPolicies {
 /// A family the kernel lacks gives [`Error::FamilyNotFound`].
 pub fn kernel_policy(conn: &mut Connection, family: &str) -> Result<KernelPolicies, Error> {
     let info = conn.family(family)?.clone();
-    let mut out = KernelPolicies::default();
+    let mut out = KernelPolicies {
+        maxattr: info.maxattr,
+        ..KernelPolicies::default()
+    };
     for op in &info.ops {
         out.ops.insert(
             op.cmd,
@@ -158,6 +170,10 @@ pub enum Kind {
     Do,
     /// The dump request.
     Dump,
+    /// Every request of the operations on one attribute set, which a
+    /// family of `kernel-policy: global` checks with one policy; the
+    /// difference's `op` is then the attribute set's name.
+    Global,
 }
 
 impl fmt::Display for Kind {
@@ -165,6 +181,7 @@ impl fmt::Display for Kind {
         f.write_str(match self {
             Kind::Do => "do",
             Kind::Dump => "dump",
+            Kind::Global => "global",
         })
     }
 }
@@ -175,7 +192,8 @@ pub struct Difference {
     /// Position of the operation in the spec (commands only the kernel has
     /// come after all of the spec's, by number).
     pub order: u32,
-    /// The operation's spec name, or `cmd N` for one the spec lacks.
+    /// The operation's spec name, or `cmd N` for one the spec lacks; for
+    /// [`Kind::Global`], the attribute set's name.
     pub op: String,
     /// Do or dump.
     pub kind: Kind,

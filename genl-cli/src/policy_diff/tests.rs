@@ -231,3 +231,91 @@ fn a_request_without_kernel_policy() {
         "do get: spec lists 6 request attribute(s), kernel has no policy\n"
     );
 }
+
+/// A family whose kernel checks every request with one policy.
+const GLOBAL: &str = "\
+name: shared
+doc: d
+protocol: genetlink-legacy
+kernel-policy: global
+attribute-sets:
+  - name: main
+    attributes:
+      - { name: name, type: string, checks: { max-len: 15 } }
+      - { name: count, type: u32 }
+      - { name: stats, type: binary }
+      - { name: pids, type: binary, sub-type: u32 }
+operations:
+  list:
+    - name: get
+      doc: g
+      attribute-set: main
+      do:
+        request: { attributes: [ name ] }
+        reply: { attributes: [ name, count, stats ] }
+      dump:
+        reply: { attributes: [ name, count, stats ] }
+    - name: set
+      doc: s
+      attribute-set: main
+      do: { request: { attributes: [ name, count, pids ] } }
+";
+
+/// The kernel's one policy of [`GLOBAL`]: `pids` read without a check.
+fn global_kernel() -> KernelPolicies {
+    let mut k = KernelPolicies {
+        maxattr: 4,
+        ..Default::default()
+    };
+    for cmd in [1, 2] {
+        k.ops.insert(
+            cmd,
+            KernelOp {
+                do_: true,
+                dump: cmd == 1,
+                do_policy: Some(0),
+                ..Default::default()
+            },
+        );
+    }
+    let main = k.policies.entry(0).or_default();
+    main.insert(
+        1,
+        PolicyAttrs {
+            max_length: Some(15),
+            ..entry(K::NulString)
+        },
+    );
+    main.insert(2, uint(K::U32, 0, u32::MAX.into()));
+    k
+}
+
+fn global_report(k: &KernelPolicies) -> String {
+    let spec = Spec::parse("shared.yaml", GLOBAL).expect("a valid spec");
+    diff(spec.family(), k).to_string()
+}
+
+#[test]
+fn a_global_policy_is_compared_once_with_every_request_attribute() {
+    // `count` is only in set's request, yet get is checked with it too;
+    // reply-only `stats` is no request attribute; `pids` is unchecked.
+    assert_eq!(
+        global_report(&global_kernel()),
+        "global main: .pids: in spec, kernel has no policy entry (no check)\n"
+    );
+}
+
+#[test]
+fn a_global_policy_reports_what_only_one_side_has() {
+    let mut k = global_kernel();
+    k.maxattr = 2;
+    let main = k.policies.get_mut(&0).unwrap();
+    main.remove(&2);
+    main.insert(3, entry(K::Binary));
+    assert_eq!(
+        global_report(&k),
+        "global main: .count: in spec, kernel has no policy entry (no check)\n\
+         global main: .pids: in spec, kernel does not accept it\n\
+         global main: .stats: kernel accepts it (binary), spec lacks it\n"
+    );
+}

@@ -558,6 +558,12 @@ pub(super) fn field(
         AttrType::Sint => quote!(i64),
         AttrType::String => quote!(#string),
         AttrType::Binary => match (attr.struct_, attr.sub_type.and_then(int)) {
+            (Some(id), _) if attr.sub_type == Some(AttrType::Binary) => {
+                f.struct_ = true;
+                f.sub_type = attr.sub_type;
+                let s = ident(&family.def(id).rust_name);
+                quote!(#vec<#s>)
+            }
             (Some(id), _) => {
                 f.struct_ = true;
                 let s = ident(&family.def(id).rust_name);

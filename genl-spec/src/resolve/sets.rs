@@ -440,15 +440,23 @@ fn attr(
             )
             .with_label("add the element type, for example `sub-type: nest`");
     }
+    // An array of structs: `sub-type: binary` with the element's `struct`.
+    let struct_array = ty == Binary && sub_type == Some(Binary) && a.struct_.is_some();
     if let (Binary, Some(st)) = (ty, &a.sub_type)
         && !is_int(st.value)
+        && !struct_array
     {
+        let label = if st.value == Binary {
+            "an array of structs names its element with `struct`"
+        } else {
+            "a binary attribute's sub-type is an integer type, or binary with a `struct`"
+        };
         r.diags
             .error(
                 st.span,
                 format!("a binary array of `{}` is not supported", st.value),
             )
-            .with_label("a binary attribute's sub-type must be an integer type");
+            .with_label(label);
     }
     if let (IndexedArray, Some(st)) = (ty, &a.sub_type)
         && matches!(

@@ -35,9 +35,11 @@ pub struct OvsZoneLimit {
 #[genl(set = "ct-limit")]
 pub struct CtLimit {
     /// A sequence of ovs-zone-limit structs, 12 bytes each, one per zone.
-    /// Without it, get reads every zone's limit.
-    #[genl(id = 1, binary)]
-    pub zone_limit: Option<Vec<u8>>,
+    /// Without it, get reads every zone's limit. The kernel's policy has a
+    /// nest here, but the payload is the structs back to back, which the
+    /// kernel reads in code; a spec can only call that binary.
+    #[genl(id = 1, binary, struct_, sub_type = binary)]
+    pub zone_limit: Option<Vec<OvsZoneLimit>>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -49,9 +51,11 @@ pub struct CtLimit {
 #[genl(set = "ct-limit")]
 pub struct SetDoRequest {
     /// A sequence of ovs-zone-limit structs, 12 bytes each, one per zone.
-    /// Without it, get reads every zone's limit.
-    #[genl(id = 1, binary)]
-    pub zone_limit: Option<Vec<u8>>,
+    /// Without it, get reads every zone's limit. The kernel's policy has a
+    /// nest here, but the payload is the structs back to back, which the
+    /// kernel reads in code; a spec can only call that binary.
+    #[genl(id = 1, binary, struct_, sub_type = binary)]
+    pub zone_limit: Option<Vec<OvsZoneLimit>>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -73,9 +77,11 @@ impl ::genl_runtime::Request for SetDoRequest {
 #[genl(set = "ct-limit")]
 pub struct DelDoRequest {
     /// A sequence of ovs-zone-limit structs, 12 bytes each, one per zone.
-    /// Without it, get reads every zone's limit.
-    #[genl(id = 1, binary)]
-    pub zone_limit: Option<Vec<u8>>,
+    /// Without it, get reads every zone's limit. The kernel's policy has a
+    /// nest here, but the payload is the structs back to back, which the
+    /// kernel reads in code; a spec can only call that binary.
+    #[genl(id = 1, binary, struct_, sub_type = binary)]
+    pub zone_limit: Option<Vec<OvsZoneLimit>>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -97,9 +103,11 @@ impl ::genl_runtime::Request for DelDoRequest {
 #[genl(set = "ct-limit")]
 pub struct GetDoRequest {
     /// A sequence of ovs-zone-limit structs, 12 bytes each, one per zone.
-    /// Without it, get reads every zone's limit.
-    #[genl(id = 1, binary)]
-    pub zone_limit: Option<Vec<u8>>,
+    /// Without it, get reads every zone's limit. The kernel's policy has a
+    /// nest here, but the payload is the structs back to back, which the
+    /// kernel reads in code; a spec can only call that binary.
+    #[genl(id = 1, binary, struct_, sub_type = binary)]
+    pub zone_limit: Option<Vec<OvsZoneLimit>>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -111,9 +119,11 @@ pub struct GetDoRequest {
 #[genl(set = "ct-limit")]
 pub struct GetDoReply {
     /// A sequence of ovs-zone-limit structs, 12 bytes each, one per zone.
-    /// Without it, get reads every zone's limit.
-    #[genl(id = 1, binary)]
-    pub zone_limit: Option<Vec<u8>>,
+    /// Without it, get reads every zone's limit. The kernel's policy has a
+    /// nest here, but the payload is the structs back to back, which the
+    /// kernel reads in code; a spec can only call that binary.
+    #[genl(id = 1, binary, struct_, sub_type = binary)]
+    pub zone_limit: Option<Vec<OvsZoneLimit>>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,

@@ -80,19 +80,22 @@ pub struct Datapath {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Interface index to give the new local port; only read on creation.
-    #[genl(id = 9, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 9, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -112,19 +115,22 @@ pub struct NewDoRequest {
     /// read when the datapath is created. 0 sends no upcalls.
     #[genl(id = 2, u32)]
     pub upcall_pid: Option<u32>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Interface index to give the new local port; only read on creation.
-    #[genl(id = 9, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 9, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -146,14 +152,17 @@ pub struct NewDoReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -200,14 +209,17 @@ pub struct DelDoReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -252,14 +264,17 @@ pub struct GetDoReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -301,14 +316,17 @@ pub struct GetDumpReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -336,14 +354,17 @@ pub struct SetDoRequest {
     /// Name of the datapath, which is also the name of its local port.
     #[genl(id = 1, string, max_len = 15)]
     pub name: Option<String>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -367,14 +388,17 @@ pub struct SetDoReply {
     /// Mask usage counters.
     #[genl(id = 4, binary, struct_)]
     pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits).
+    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
+    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
     #[genl(id = 5, u32, flags, flags_mask = 15)]
     pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off.
-    #[genl(id = 7, u32)]
+    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
+    /// kernel also wants a power of two (checked in code, EINVAL).
+    #[genl(id = 7, u32, max = 4096)]
     pub masks_cache_size: Option<u32>,
     /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features.
+    /// among the features. The kernel's policy has no entry for it: it is
+    /// read in code, unchecked.
     #[genl(id = 8, binary, sub_type = u32)]
     pub per_cpu_pids: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.

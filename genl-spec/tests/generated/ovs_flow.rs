@@ -423,11 +423,17 @@ pub struct OvsKeyPortsMasked {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct FlowAttrs {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions.
+    /// action (drop); a set request without it keeps the actions. The
+    /// kernel's policy does not check the nest's contents; it parses them
+    /// in code.
     #[genl(id = 2, nest)]
     pub actions: Option<Box<ActionAttrs>>,
     /// Counters, reported when nonzero.
@@ -444,16 +450,21 @@ pub struct FlowAttrs {
     pub clear: bool,
     /// Which key bits must match (1) and which are wildcarded (0). Left out,
     /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely.
+    /// wildcarded entirely. The kernel's policy does not check the nest's
+    /// contents; it parses them in code.
     #[genl(id = 7, nest)]
     pub mask: Option<Box<KeyAttrs>>,
     /// The request only probes a feature; the kernel does not log its failure.
     #[genl(id = 8, flag)]
     pub probe: bool,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
-    /// Parts of the flow the reply may leave out.
+    /// Parts of the flow the reply may leave out. The kernel's policy
+    /// checks no bits; unknown ones are ignored.
     #[genl(id = 10, u32, flags, flags_mask = 7)]
     pub ufid_flags: Option<OvsUfidFlags>,
     /// Attributes this spec does not know, kept as they came.
@@ -874,25 +885,36 @@ pub struct PsampleAttrs {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct NewDoRequest {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions.
+    /// action (drop); a set request without it keeps the actions. The
+    /// kernel's policy does not check the nest's contents; it parses them
+    /// in code.
     #[genl(id = 2, nest)]
     pub actions: Option<Box<ActionAttrs>>,
     /// Which key bits must match (1) and which are wildcarded (0). Left out,
     /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely.
+    /// wildcarded entirely. The kernel's policy does not check the nest's
+    /// contents; it parses them in code.
     #[genl(id = 7, nest)]
     pub mask: Option<Box<KeyAttrs>>,
     /// The request only probes a feature; the kernel does not log its failure.
     #[genl(id = 8, flag)]
     pub probe: bool,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
-    /// Parts of the flow the reply may leave out.
+    /// Parts of the flow the reply may leave out. The kernel's policy
+    /// checks no bits; unknown ones are ignored.
     #[genl(id = 10, u32, flags, flags_mask = 7)]
     pub ufid_flags: Option<OvsUfidFlags>,
     /// Attributes this spec does not know, kept as they came.
@@ -906,11 +928,17 @@ pub struct NewDoRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct NewDoReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions.
+    /// action (drop); a set request without it keeps the actions. The
+    /// kernel's policy does not check the nest's contents; it parses them
+    /// in code.
     #[genl(id = 2, nest)]
     pub actions: Option<Box<ActionAttrs>>,
     /// Counters, reported when nonzero.
@@ -924,10 +952,14 @@ pub struct NewDoReply {
     pub used: Option<u64>,
     /// Which key bits must match (1) and which are wildcarded (0). Left out,
     /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely.
+    /// wildcarded entirely. The kernel's policy does not check the nest's
+    /// contents; it parses them in code.
     #[genl(id = 7, nest)]
     pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
     /// Attributes this spec does not know, kept as they came.
@@ -952,16 +984,24 @@ impl ::genl_runtime::Request for NewDoRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct DelDoRequest {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// The request only probes a feature; the kernel does not log its failure.
     #[genl(id = 8, flag)]
     pub probe: bool,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
-    /// Parts of the flow the reply may leave out.
+    /// Parts of the flow the reply may leave out. The kernel's policy
+    /// checks no bits; unknown ones are ignored.
     #[genl(id = 10, u32, flags, flags_mask = 7)]
     pub ufid_flags: Option<OvsUfidFlags>,
     /// Attributes this spec does not know, kept as they came.
@@ -976,11 +1016,17 @@ pub struct DelDoRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct DelDoReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions.
+    /// action (drop); a set request without it keeps the actions. The
+    /// kernel's policy does not check the nest's contents; it parses them
+    /// in code.
     #[genl(id = 2, nest)]
     pub actions: Option<Box<ActionAttrs>>,
     /// Counters, reported when nonzero.
@@ -994,10 +1040,14 @@ pub struct DelDoReply {
     pub used: Option<u64>,
     /// Which key bits must match (1) and which are wildcarded (0). Left out,
     /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely.
+    /// wildcarded entirely. The kernel's policy does not check the nest's
+    /// contents; it parses them in code.
     #[genl(id = 7, nest)]
     pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
     /// Attributes this spec does not know, kept as they came.
@@ -1016,20 +1066,29 @@ impl ::genl_runtime::Request for DelDoRequest {
 }
 /// The `do` request of `get`.
 ///
-/// Read one flow, or dump the flows of a datapath.
+/// Read one flow, or dump the flows of a datapath. The kernel checks
+/// no dump request with a policy: the dump reads ufid-flags itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct GetDoRequest {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// The request only probes a feature; the kernel does not log its failure.
     #[genl(id = 8, flag)]
     pub probe: bool,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
-    /// Parts of the flow the reply may leave out.
+    /// Parts of the flow the reply may leave out. The kernel's policy
+    /// checks no bits; unknown ones are ignored.
     #[genl(id = 10, u32, flags, flags_mask = 7)]
     pub ufid_flags: Option<OvsUfidFlags>,
     /// Attributes this spec does not know, kept as they came.
@@ -1038,15 +1097,22 @@ pub struct GetDoRequest {
 }
 /// The `do` reply of `get`.
 ///
-/// Read one flow, or dump the flows of a datapath.
+/// Read one flow, or dump the flows of a datapath. The kernel checks
+/// no dump request with a policy: the dump reads ufid-flags itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct GetDoReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions.
+    /// action (drop); a set request without it keeps the actions. The
+    /// kernel's policy does not check the nest's contents; it parses them
+    /// in code.
     #[genl(id = 2, nest)]
     pub actions: Option<Box<ActionAttrs>>,
     /// Counters, reported when nonzero.
@@ -1060,10 +1126,14 @@ pub struct GetDoReply {
     pub used: Option<u64>,
     /// Which key bits must match (1) and which are wildcarded (0). Left out,
     /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely.
+    /// wildcarded entirely. The kernel's policy does not check the nest's
+    /// contents; it parses them in code.
     #[genl(id = 7, nest)]
     pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
     /// Attributes this spec does not know, kept as they came.
@@ -1082,11 +1152,13 @@ impl ::genl_runtime::Request for GetDoRequest {
 }
 /// The `dump` request of `get`.
 ///
-/// Read one flow, or dump the flows of a datapath.
+/// Read one flow, or dump the flows of a datapath. The kernel checks
+/// no dump request with a policy: the dump reads ufid-flags itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct GetDumpRequest {
-    /// Parts of the flow the reply may leave out.
+    /// Parts of the flow the reply may leave out. The kernel's policy
+    /// checks no bits; unknown ones are ignored.
     #[genl(id = 10, u32, flags, flags_mask = 7)]
     pub ufid_flags: Option<OvsUfidFlags>,
     /// Attributes this spec does not know, kept as they came.
@@ -1095,15 +1167,22 @@ pub struct GetDumpRequest {
 }
 /// The `dump` reply of `get`.
 ///
-/// Read one flow, or dump the flows of a datapath.
+/// Read one flow, or dump the flows of a datapath. The kernel checks
+/// no dump request with a policy: the dump reads ufid-flags itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct GetDumpReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions.
+    /// action (drop); a set request without it keeps the actions. The
+    /// kernel's policy does not check the nest's contents; it parses them
+    /// in code.
     #[genl(id = 2, nest)]
     pub actions: Option<Box<ActionAttrs>>,
     /// Counters, reported when nonzero.
@@ -1117,10 +1196,14 @@ pub struct GetDumpReply {
     pub used: Option<u64>,
     /// Which key bits must match (1) and which are wildcarded (0). Left out,
     /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely.
+    /// wildcarded entirely. The kernel's policy does not check the nest's
+    /// contents; it parses them in code.
     #[genl(id = 7, nest)]
     pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
     /// Attributes this spec does not know, kept as they came.
@@ -1144,11 +1227,17 @@ impl ::genl_runtime::Request for GetDumpRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct SetDoRequest {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions.
+    /// action (drop); a set request without it keeps the actions. The
+    /// kernel's policy does not check the nest's contents; it parses them
+    /// in code.
     #[genl(id = 2, nest)]
     pub actions: Option<Box<ActionAttrs>>,
     /// In a set request, reset the counters, the TCP flags and the last-used time.
@@ -1156,16 +1245,21 @@ pub struct SetDoRequest {
     pub clear: bool,
     /// Which key bits must match (1) and which are wildcarded (0). Left out,
     /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely.
+    /// wildcarded entirely. The kernel's policy does not check the nest's
+    /// contents; it parses them in code.
     #[genl(id = 7, nest)]
     pub mask: Option<Box<KeyAttrs>>,
     /// The request only probes a feature; the kernel does not log its failure.
     #[genl(id = 8, flag)]
     pub probe: bool,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
-    /// Parts of the flow the reply may leave out.
+    /// Parts of the flow the reply may leave out. The kernel's policy
+    /// checks no bits; unknown ones are ignored.
     #[genl(id = 10, u32, flags, flags_mask = 7)]
     pub ufid_flags: Option<OvsUfidFlags>,
     /// Attributes this spec does not know, kept as they came.
@@ -1179,11 +1273,17 @@ pub struct SetDoRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "flow-attrs")]
 pub struct SetDoReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid names the flow.
+    /// The flow's key. Needed by every request but dumps, unless ufid
+    /// names the flow. A get, set or del finds by key only a flow made
+    /// without a ufid, and only by the key it was made with (the kernel's
+    /// exact lookup of the unmasked key). The kernel's policy does not
+    /// check the nest's contents; it parses them in code.
     #[genl(id = 1, nest)]
     pub key: Option<Box<KeyAttrs>>,
     /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions.
+    /// action (drop); a set request without it keeps the actions. The
+    /// kernel's policy does not check the nest's contents; it parses them
+    /// in code.
     #[genl(id = 2, nest)]
     pub actions: Option<Box<ActionAttrs>>,
     /// Counters, reported when nonzero.
@@ -1197,10 +1297,14 @@ pub struct SetDoReply {
     pub used: Option<u64>,
     /// Which key bits must match (1) and which are wildcarded (0). Left out,
     /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely.
+    /// wildcarded entirely. The kernel's policy does not check the nest's
+    /// contents; it parses them in code.
     #[genl(id = 7, nest)]
     pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its key.
+    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
+    /// key; a flow made with one is found by it only. The kernel's policy
+    /// entry (a minimum length of 1) does not show in a policy dump; the
+    /// kernel checks the rest in code.
     #[genl(id = 9, binary, min_len = 1, max_len = 16)]
     pub ufid: Option<Vec<u8>>,
     /// Attributes this spec does not know, kept as they came.
@@ -1235,7 +1339,7 @@ pub mod cmd {
     pub const NEW: u8 = 1;
     /// `del`: Remove a flow, named by key or ufid; without either, remove every flow of the datapath. The removed flow is echoed on request and sent to the group.
     pub const DEL: u8 = 2;
-    /// `get`: Read one flow, or dump the flows of a datapath.
+    /// `get`: Read one flow, or dump the flows of a datapath. The kernel checks no dump request with a policy: the dump reads ufid-flags itself.
     pub const GET: u8 = 3;
     /// `set`: Replace a flow's actions or clear its counters. The new state is echoed on request and sent to the group.
     pub const SET: u8 = 4;
@@ -1329,7 +1433,8 @@ impl Client {
     }
     /// Sends a `get` request.
     ///
-    /// Read one flow, or dump the flows of a datapath.
+    /// Read one flow, or dump the flows of a datapath. The kernel checks
+    /// no dump request with a policy: the dump reads ufid-flags itself.
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -1343,7 +1448,8 @@ impl Client {
     }
     /// Dumps `get`: one item (fixed header and attributes) per reply, until the kernel's last.
     ///
-    /// Read one flow, or dump the flows of a datapath.
+    /// Read one flow, or dump the flows of a datapath. The kernel checks
+    /// no dump request with a policy: the dump reads ufid-flags itself.
     pub fn get_dump(
         &mut self,
         header: &OvsHeader,

@@ -52,10 +52,15 @@ pub struct Meter {
     /// Counters of the meter.
     #[genl(id = 3, binary, struct_)]
     pub stats: Option<OvsFlowStats>,
-    /// The meter's bands, each a nest of band attributes.
+    /// The meter's bands, each a nest of band attributes. The kernel's
+    /// policy has a plain nest here and parses the band nests in code,
+    /// whatever their attribute types.
     #[genl(id = 4, indexed_array, sub_type = nest)]
     pub bands: Vec<Band>,
-    /// When a packet last went through, in milliseconds of the monotonic clock.
+    /// When a packet last went through, in milliseconds of the monotonic
+    /// clock. Only replies carry it, as max-meters and max-bands: the
+    /// kernel's policy has entries for the three, but no request handler
+    /// reads them.
     #[genl(id = 5, u64)]
     pub used: Option<u64>,
     /// Reset the counters.
@@ -113,7 +118,9 @@ pub struct FeaturesDoReply {
     /// Number of bands a meter can have.
     #[genl(id = 8, u32)]
     pub max_bands: Option<u32>,
-    /// The meter's bands, each a nest of band attributes.
+    /// The meter's bands, each a nest of band attributes. The kernel's
+    /// policy has a plain nest here and parses the band nests in code,
+    /// whatever their attribute types.
     #[genl(id = 4, indexed_array, sub_type = nest)]
     pub bands: Vec<Band>,
     /// Attributes this spec does not know, kept as they came.
@@ -142,7 +149,9 @@ pub struct SetDoRequest {
     /// Rates and bursts are in kilobits per second; without it, in packets per second.
     #[genl(id = 2, flag)]
     pub kbps: bool,
-    /// The meter's bands, each a nest of band attributes.
+    /// The meter's bands, each a nest of band attributes. The kernel's
+    /// policy has a plain nest here and parses the band nests in code,
+    /// whatever their attribute types.
     #[genl(id = 4, indexed_array, sub_type = nest)]
     pub bands: Vec<Band>,
     /// Reset the counters.
@@ -164,10 +173,15 @@ pub struct SetDoReply {
     /// Counters of the meter.
     #[genl(id = 3, binary, struct_)]
     pub stats: Option<OvsFlowStats>,
-    /// When a packet last went through, in milliseconds of the monotonic clock.
+    /// When a packet last went through, in milliseconds of the monotonic
+    /// clock. Only replies carry it, as max-meters and max-bands: the
+    /// kernel's policy has entries for the three, but no request handler
+    /// reads them.
     #[genl(id = 5, u64)]
     pub used: Option<u64>,
-    /// The meter's bands, each a nest of band attributes.
+    /// The meter's bands, each a nest of band attributes. The kernel's
+    /// policy has a plain nest here and parses the band nests in code,
+    /// whatever their attribute types.
     #[genl(id = 4, indexed_array, sub_type = nest)]
     pub bands: Vec<Band>,
     /// Attributes this spec does not know, kept as they came.
@@ -209,10 +223,15 @@ pub struct DelDoReply {
     /// Counters of the meter.
     #[genl(id = 3, binary, struct_)]
     pub stats: Option<OvsFlowStats>,
-    /// When a packet last went through, in milliseconds of the monotonic clock.
+    /// When a packet last went through, in milliseconds of the monotonic
+    /// clock. Only replies carry it, as max-meters and max-bands: the
+    /// kernel's policy has entries for the three, but no request handler
+    /// reads them.
     #[genl(id = 5, u64)]
     pub used: Option<u64>,
-    /// The meter's bands, each a nest of band attributes.
+    /// The meter's bands, each a nest of band attributes. The kernel's
+    /// policy has a plain nest here and parses the band nests in code,
+    /// whatever their attribute types.
     #[genl(id = 4, indexed_array, sub_type = nest)]
     pub bands: Vec<Band>,
     /// Attributes this spec does not know, kept as they came.
@@ -254,10 +273,15 @@ pub struct GetDoReply {
     /// Counters of the meter.
     #[genl(id = 3, binary, struct_)]
     pub stats: Option<OvsFlowStats>,
-    /// When a packet last went through, in milliseconds of the monotonic clock.
+    /// When a packet last went through, in milliseconds of the monotonic
+    /// clock. Only replies carry it, as max-meters and max-bands: the
+    /// kernel's policy has entries for the three, but no request handler
+    /// reads them.
     #[genl(id = 5, u64)]
     pub used: Option<u64>,
-    /// The meter's bands, each a nest of band attributes.
+    /// The meter's bands, each a nest of band attributes. The kernel's
+    /// policy has a plain nest here and parses the band nests in code,
+    /// whatever their attribute types.
     #[genl(id = 4, indexed_array, sub_type = nest)]
     pub bands: Vec<Band>,
     /// Attributes this spec does not know, kept as they came.

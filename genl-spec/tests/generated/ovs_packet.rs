@@ -27,7 +27,8 @@ pub struct OvsHeader {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "packet-attrs")]
 pub struct PacketAttrs {
-    /// The packet, from its Ethernet header on.
+    /// The packet, from its Ethernet header on. The kernel's policy entry
+    /// (a minimum length of 14) does not show in a policy dump.
     #[genl(id = 1, binary, min_len = 14)]
     pub packet: Option<Vec<u8>>,
     /// The flow key of the packet as it was received: ovs_flow key-attrs.
@@ -56,7 +57,9 @@ pub struct PacketAttrs {
     /// The skb hash in the low 32 bits; bit 32 marks a software hash, bit 33 an L4 hash.
     #[genl(id = 11, u64)]
     pub hash: Option<u64>,
-    /// Netlink port id for the upcalls of this execute, ahead of every other choice.
+    /// Netlink port id for the upcalls of this execute, ahead of every
+    /// other choice. Linux 6.1 does not know it: its policy ends before
+    /// it, and the attribute is ignored.
     #[genl(id = 12, u32)]
     pub upcall_pid: Option<u32>,
     /// Attributes this spec does not know, kept as they came.
@@ -69,7 +72,8 @@ pub struct PacketAttrs {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "packet-attrs")]
 pub struct MissEvent {
-    /// The packet, from its Ethernet header on.
+    /// The packet, from its Ethernet header on. The kernel's policy entry
+    /// (a minimum length of 14) does not show in a policy dump.
     #[genl(id = 1, binary, min_len = 14)]
     pub packet: Option<Vec<u8>>,
     /// The flow key of the packet as it was received: ovs_flow key-attrs.
@@ -95,7 +99,8 @@ pub struct MissEvent {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "packet-attrs")]
 pub struct ActionEvent {
-    /// The packet, from its Ethernet header on.
+    /// The packet, from its Ethernet header on. The kernel's policy entry
+    /// (a minimum length of 14) does not show in a policy dump.
     #[genl(id = 1, binary, min_len = 14)]
     pub packet: Option<Vec<u8>>,
     /// The flow key of the packet as it was received: ovs_flow key-attrs.
@@ -131,7 +136,8 @@ pub struct ActionEvent {
 #[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
 #[genl(set = "packet-attrs")]
 pub struct ExecuteDoRequest {
-    /// The packet, from its Ethernet header on.
+    /// The packet, from its Ethernet header on. The kernel's policy entry
+    /// (a minimum length of 14) does not show in a policy dump.
     #[genl(id = 1, binary, min_len = 14)]
     pub packet: Option<Vec<u8>>,
     /// The flow key of the packet as it was received: ovs_flow key-attrs.
@@ -151,7 +157,9 @@ pub struct ExecuteDoRequest {
     /// The skb hash in the low 32 bits; bit 32 marks a software hash, bit 33 an L4 hash.
     #[genl(id = 11, u64)]
     pub hash: Option<u64>,
-    /// Netlink port id for the upcalls of this execute, ahead of every other choice.
+    /// Netlink port id for the upcalls of this execute, ahead of every
+    /// other choice. Linux 6.1 does not know it: its policy ends before
+    /// it, and the attribute is ignored.
     #[genl(id = 12, u32)]
     pub upcall_pid: Option<u32>,
     /// Attributes this spec does not know, kept as they came.

@@ -116,26 +116,32 @@ pub struct Vport {
     /// Port number within the datapath; 0 is the local port.
     #[genl(id = 1, u32)]
     pub port_no: Option<u32>,
-    /// What the port is.
+    /// What the port is. The kernel's policy does not bound it; an
+    /// unknown type fails in code (EAFNOSUPPORT).
     #[genl(id = 2, u32, enum_, max = 5)]
     pub r#type: Option<VportType>,
     /// Name of the port; for a device-backed port, the device's name.
     #[genl(id = 3, string, max_len = 15)]
     pub name: Option<String>,
-    /// Options of the port's type; tunnels need some.
+    /// Options of the port's type; tunnels need some. The kernel's policy
+    /// does not check the nest's contents: each tunnel type parses them
+    /// in code.
     #[genl(id = 4, nest)]
     pub options: Option<VportOptions>,
     /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none.
+    /// single 0 sends none. The kernel's policy has no entry for it: it is
+    /// read in code.
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Traffic counters.
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
-    /// Id of the network namespace of the port's device, when it is not the caller's.
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
+    /// Id of the network namespace of the port's device, when it is not
+    /// the caller's. Only replies carry it: the kernel's policy has an
+    /// entry for it, but no request handler reads it.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
     /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
@@ -156,22 +162,26 @@ pub struct NewDoRequest {
     /// Port number within the datapath; 0 is the local port.
     #[genl(id = 1, u32)]
     pub port_no: Option<u32>,
-    /// What the port is.
+    /// What the port is. The kernel's policy does not bound it; an
+    /// unknown type fails in code (EAFNOSUPPORT).
     #[genl(id = 2, u32, enum_, max = 5)]
     pub r#type: Option<VportType>,
     /// Name of the port; for a device-backed port, the device's name.
     #[genl(id = 3, string, max_len = 15)]
     pub name: Option<String>,
-    /// Options of the port's type; tunnels need some.
+    /// Options of the port's type; tunnels need some. The kernel's policy
+    /// does not check the nest's contents: each tunnel type parses them
+    /// in code.
     #[genl(id = 4, nest)]
     pub options: Option<VportOptions>,
     /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none.
+    /// single 0 sends none. The kernel's policy has no entry for it: it is
+    /// read in code.
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
     /// Attributes this spec does not know, kept as they came.
     #[genl(unknown)]
     pub unknown: Vec<::genl_runtime::UnknownAttr>,
@@ -187,26 +197,32 @@ pub struct NewDoReply {
     /// Port number within the datapath; 0 is the local port.
     #[genl(id = 1, u32)]
     pub port_no: Option<u32>,
-    /// What the port is.
+    /// What the port is. The kernel's policy does not bound it; an
+    /// unknown type fails in code (EAFNOSUPPORT).
     #[genl(id = 2, u32, enum_, max = 5)]
     pub r#type: Option<VportType>,
     /// Name of the port; for a device-backed port, the device's name.
     #[genl(id = 3, string, max_len = 15)]
     pub name: Option<String>,
-    /// Options of the port's type; tunnels need some.
+    /// Options of the port's type; tunnels need some. The kernel's policy
+    /// does not check the nest's contents: each tunnel type parses them
+    /// in code.
     #[genl(id = 4, nest)]
     pub options: Option<VportOptions>,
     /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none.
+    /// single 0 sends none. The kernel's policy has no entry for it: it is
+    /// read in code.
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Traffic counters.
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
-    /// Id of the network namespace of the port's device, when it is not the caller's.
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
+    /// Id of the network namespace of the port's device, when it is not
+    /// the caller's. Only replies carry it: the kernel's policy has an
+    /// entry for it, but no request handler reads it.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
     /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
@@ -253,26 +269,32 @@ pub struct DelDoReply {
     /// Port number within the datapath; 0 is the local port.
     #[genl(id = 1, u32)]
     pub port_no: Option<u32>,
-    /// What the port is.
+    /// What the port is. The kernel's policy does not bound it; an
+    /// unknown type fails in code (EAFNOSUPPORT).
     #[genl(id = 2, u32, enum_, max = 5)]
     pub r#type: Option<VportType>,
     /// Name of the port; for a device-backed port, the device's name.
     #[genl(id = 3, string, max_len = 15)]
     pub name: Option<String>,
-    /// Options of the port's type; tunnels need some.
+    /// Options of the port's type; tunnels need some. The kernel's policy
+    /// does not check the nest's contents: each tunnel type parses them
+    /// in code.
     #[genl(id = 4, nest)]
     pub options: Option<VportOptions>,
     /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none.
+    /// single 0 sends none. The kernel's policy has no entry for it: it is
+    /// read in code.
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Traffic counters.
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
-    /// Id of the network namespace of the port's device, when it is not the caller's.
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
+    /// Id of the network namespace of the port's device, when it is not
+    /// the caller's. Only replies carry it: the kernel's policy has an
+    /// entry for it, but no request handler reads it.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
     /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
@@ -317,26 +339,32 @@ pub struct GetDoReply {
     /// Port number within the datapath; 0 is the local port.
     #[genl(id = 1, u32)]
     pub port_no: Option<u32>,
-    /// What the port is.
+    /// What the port is. The kernel's policy does not bound it; an
+    /// unknown type fails in code (EAFNOSUPPORT).
     #[genl(id = 2, u32, enum_, max = 5)]
     pub r#type: Option<VportType>,
     /// Name of the port; for a device-backed port, the device's name.
     #[genl(id = 3, string, max_len = 15)]
     pub name: Option<String>,
-    /// Options of the port's type; tunnels need some.
+    /// Options of the port's type; tunnels need some. The kernel's policy
+    /// does not check the nest's contents: each tunnel type parses them
+    /// in code.
     #[genl(id = 4, nest)]
     pub options: Option<VportOptions>,
     /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none.
+    /// single 0 sends none. The kernel's policy has no entry for it: it is
+    /// read in code.
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Traffic counters.
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
-    /// Id of the network namespace of the port's device, when it is not the caller's.
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
+    /// Id of the network namespace of the port's device, when it is not
+    /// the caller's. Only replies carry it: the kernel's policy has an
+    /// entry for it, but no request handler reads it.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
     /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
@@ -375,26 +403,32 @@ pub struct GetDumpReply {
     /// Port number within the datapath; 0 is the local port.
     #[genl(id = 1, u32)]
     pub port_no: Option<u32>,
-    /// What the port is.
+    /// What the port is. The kernel's policy does not bound it; an
+    /// unknown type fails in code (EAFNOSUPPORT).
     #[genl(id = 2, u32, enum_, max = 5)]
     pub r#type: Option<VportType>,
     /// Name of the port; for a device-backed port, the device's name.
     #[genl(id = 3, string, max_len = 15)]
     pub name: Option<String>,
-    /// Options of the port's type; tunnels need some.
+    /// Options of the port's type; tunnels need some. The kernel's policy
+    /// does not check the nest's contents: each tunnel type parses them
+    /// in code.
     #[genl(id = 4, nest)]
     pub options: Option<VportOptions>,
     /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none.
+    /// single 0 sends none. The kernel's policy has no entry for it: it is
+    /// read in code.
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Traffic counters.
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
-    /// Id of the network namespace of the port's device, when it is not the caller's.
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
+    /// Id of the network namespace of the port's device, when it is not
+    /// the caller's. Only replies carry it: the kernel's policy has an
+    /// entry for it, but no request handler reads it.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
     /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
@@ -425,17 +459,21 @@ pub struct SetDoRequest {
     /// Port number within the datapath; 0 is the local port.
     #[genl(id = 1, u32)]
     pub port_no: Option<u32>,
-    /// What the port is.
+    /// What the port is. The kernel's policy does not bound it; an
+    /// unknown type fails in code (EAFNOSUPPORT).
     #[genl(id = 2, u32, enum_, max = 5)]
     pub r#type: Option<VportType>,
     /// Name of the port; for a device-backed port, the device's name.
     #[genl(id = 3, string, max_len = 15)]
     pub name: Option<String>,
-    /// Options of the port's type; tunnels need some.
+    /// Options of the port's type; tunnels need some. The kernel's policy
+    /// does not check the nest's contents: each tunnel type parses them
+    /// in code.
     #[genl(id = 4, nest)]
     pub options: Option<VportOptions>,
     /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none.
+    /// single 0 sends none. The kernel's policy has no entry for it: it is
+    /// read in code.
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Attributes this spec does not know, kept as they came.
@@ -453,26 +491,32 @@ pub struct SetDoReply {
     /// Port number within the datapath; 0 is the local port.
     #[genl(id = 1, u32)]
     pub port_no: Option<u32>,
-    /// What the port is.
+    /// What the port is. The kernel's policy does not bound it; an
+    /// unknown type fails in code (EAFNOSUPPORT).
     #[genl(id = 2, u32, enum_, max = 5)]
     pub r#type: Option<VportType>,
     /// Name of the port; for a device-backed port, the device's name.
     #[genl(id = 3, string, max_len = 15)]
     pub name: Option<String>,
-    /// Options of the port's type; tunnels need some.
+    /// Options of the port's type; tunnels need some. The kernel's policy
+    /// does not check the nest's contents: each tunnel type parses them
+    /// in code.
     #[genl(id = 4, nest)]
     pub options: Option<VportOptions>,
     /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none.
+    /// single 0 sends none. The kernel's policy has no entry for it: it is
+    /// read in code.
     #[genl(id = 5, binary, sub_type = u32)]
     pub upcall_pid: Option<Vec<u32>>,
     /// Traffic counters.
     #[genl(id = 6, binary, struct_)]
     pub stats: Option<OvsVportStats>,
     /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, u32, max = 2147483647)]
-    pub ifindex: Option<u32>,
-    /// Id of the network namespace of the port's device, when it is not the caller's.
+    #[genl(id = 8, s32, min = 0)]
+    pub ifindex: Option<i32>,
+    /// Id of the network namespace of the port's device, when it is not
+    /// the caller's. Only replies carry it: the kernel's policy has an
+    /// entry for it, but no request handler reads it.
     #[genl(id = 9, s32)]
     pub netnsid: Option<i32>,
     /// Upcall counters of the port (Linux 6.2; 6.1 sends none).

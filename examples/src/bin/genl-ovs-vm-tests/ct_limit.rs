@@ -5,7 +5,6 @@ use genl_ovs::ct_limit::{
     Client, DelDoRequest, GetDoRequest, OVS_ZONE_LIMIT_DEFAULT_ZONE, OvsHeader, OvsZoneLimit,
     SetDoRequest,
 };
-use genl_runtime::CStruct;
 use libtest_mimic::Failed;
 
 use crate::datapath::TypedDp;
@@ -17,31 +16,14 @@ pub const TESTS: &[Test] = &[("ct_limit_set_get_del", ct_limit_set_get_del)];
 /// The zone id of the default limit.
 const DEFAULT: i32 = OVS_ZONE_LIMIT_DEFAULT_ZONE as i32;
 
-/// The wire form of the `zone-limit` attribute: the structs one after the
-/// other.
-fn encode(limits: &[(i32, u32)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for &(zone_id, limit) in limits {
-        OvsZoneLimit {
+/// The typed `zone-limit` of `(zone, limit)` pairs.
+fn limits(pairs: &[(i32, u32)]) -> Vec<OvsZoneLimit> {
+    pairs
+        .iter()
+        .map(|&(zone_id, limit)| OvsZoneLimit {
             zone_id,
             limit,
             count: 0,
-        }
-        .write(&mut out);
-    }
-    out
-}
-
-/// The `(zone, limit, count)` triples of a `zone-limit` attribute.
-fn decode(bytes: &[u8]) -> Result<Vec<(i32, u32, u32)>, Failed> {
-    if !bytes.len().is_multiple_of(OvsZoneLimit::SIZE) {
-        return Err(format!("zone-limit of {} bytes", bytes.len()).into());
-    }
-    bytes
-        .chunks(OvsZoneLimit::SIZE)
-        .map(|b| {
-            let z = OvsZoneLimit::read(b)?;
-            Ok((z.zone_id, z.limit, z.count))
         })
         .collect()
 }
@@ -52,7 +34,7 @@ fn get(
     zones: Option<&[i32]>,
 ) -> Result<Vec<(i32, u32, u32)>, Failed> {
     let req = GetDoRequest {
-        zone_limit: zones.map(|z| encode(&z.iter().map(|&z| (z, 0)).collect::<Vec<_>>())),
+        zone_limit: zones.map(|z| limits(&z.iter().map(|&z| (z, 0)).collect::<Vec<_>>())),
         ..Default::default()
     };
     let (_, reply) = c.get(
@@ -61,9 +43,14 @@ fn get(
         },
         &req,
     )?;
-    let limits = decode(reply.zone_limit.as_deref().unwrap_or_default())?;
-    eprintln!("get {zones:?}: {limits:?}");
-    Ok(limits)
+    let got: Vec<(i32, u32, u32)> = reply
+        .zone_limit
+        .unwrap_or_default()
+        .into_iter()
+        .map(|z| (z.zone_id, z.limit, z.count))
+        .collect();
+    eprintln!("get {zones:?}: {got:?}");
+    Ok(got)
 }
 
 fn ct_limit_set_get_del() -> TestResult {
@@ -75,7 +62,7 @@ fn ct_limit_set_get_del() -> TestResult {
     c.set(
         &h,
         &SetDoRequest {
-            zone_limit: Some(encode(&[(DEFAULT, 10), (1, 5), (2, 7)])),
+            zone_limit: Some(limits(&[(DEFAULT, 10), (1, 5), (2, 7)])),
             ..Default::default()
         },
     )?;
@@ -97,7 +84,7 @@ fn ct_limit_set_get_del() -> TestResult {
     c.del(
         &h,
         &DelDoRequest {
-            zone_limit: Some(encode(&[(1, 0), (DEFAULT, 0)])),
+            zone_limit: Some(limits(&[(1, 0), (DEFAULT, 0)])),
             ..Default::default()
         },
     )?;
@@ -114,7 +101,7 @@ fn ct_limit_set_get_del() -> TestResult {
     c.del(
         &h,
         &DelDoRequest {
-            zone_limit: Some(encode(&[(2, 0)])),
+            zone_limit: Some(limits(&[(2, 0)])),
             ..Default::default()
         },
     )?;

@@ -229,6 +229,19 @@ fn dp_set_features_pids_cache() -> TestResult {
         Err(e) if e.errno().is_some() => eprintln!("cache size 300: {e}"),
         other => return Err(format!("cache size 300 was taken: {other:?}").into()),
     }
+    // Above the policy's maximum of 4096, the spec's check refuses it
+    // before the kernel would.
+    let bad = c.set(
+        &dp.header(),
+        &SetDoRequest {
+            masks_cache_size: Some(8192),
+            ..Default::default()
+        },
+    );
+    match bad {
+        Err(Error::Policy { error, .. }) => eprintln!("cache size 8192: {error}"),
+        other => return Err(format!("cache size 8192 was not refused: {other:?}").into()),
+    }
     // A set without features clears them (the kernel's rule).
     let (_, cleared) = c.set(&dp.header(), &SetDoRequest::default())?;
     if cleared.user_features != Some(UserFeatures::empty()) || cleared.per_cpu_pids.is_some() {

@@ -26,6 +26,10 @@ pub const TESTS: &[Test] = &[
         "flow_new_get_dump_set_del_flush",
         flow_new_get_dump_set_del_flush,
     ),
+    (
+        "flow_lookup_by_key_is_exact_and_skips_ufid_flows",
+        flow_lookup_by_key_is_exact_and_skips_ufid_flows,
+    ),
     ("flow_keys_read_back", flow_keys_read_back),
     (
         "flow_actions_read_back_in_order",
@@ -322,6 +326,123 @@ fn flow_new_get_dump_set_del_flush() -> TestResult {
     if left != 0 {
         return Err(format!("{left} flows left after the flush").into());
     }
+    Ok(())
+}
+
+/// `ENOENT`.
+const ENOENT: i32 = 2;
+
+/// Whether `got` failed with `ENOENT`.
+fn is_enoent<T: std::fmt::Debug>(what: &str, got: Result<T, Error>) -> TestResult {
+    match got {
+        Err(e) if e.errno() == Some(ENOENT) => {
+            eprintln!("{what}: ENOENT, as the kernel's lookup rule says");
+            Ok(())
+        }
+        other => Err(format!("{what}: expected ENOENT, got {other:?}").into()),
+    }
+}
+
+/// How the kernel finds the flow of a get, set or del request that names
+/// it by key (`ovs_flow_tbl_lookup_exact`): among the flows whose masked
+/// key the request's key matches, only a flow identified by its key (made
+/// without a ufid) whose unmasked key, as it was installed, equals the
+/// request's key over the request's key attributes. So a flow made with a
+/// ufid is found by its ufid only, and a masked flow only by the exact key
+/// it was made with, not by another key it matches.
+fn flow_lookup_by_key_is_exact_and_skips_ufid_flows() -> TestResult {
+    let bridge = Bridge::new("gflook", 0)?;
+    let h = header(&bridge);
+    let mut flows = flow::Client::connect()?;
+    let out_a = vec![Action::Output(bridge.a.port_no)];
+    let frame = |n: u16| TcpFrame {
+        sport: 2000 + n,
+        ..TcpFrame::default()
+    };
+    // A masked flow with a ufid: its own key does not find it.
+    let with_ufid = tcp_key(bridge.b.port_no, &frame(1));
+    request(
+        &mut flows,
+        &h,
+        &flow::NewDoRequest {
+            key: Some(Box::new(with_ufid.clone())),
+            mask: Some(Box::new(tcp_mask())),
+            actions: Some(out_a.clone()),
+            ufid: Some(ufid(1)),
+            ..Default::default()
+        },
+    )?;
+    is_enoent(
+        "get by the key of a flow made with a ufid",
+        flows.get(
+            &h,
+            &flow::GetDoRequest {
+                key: Some(Box::new(with_ufid.clone())),
+                ..Default::default()
+            },
+        ),
+    )?;
+    is_enoent(
+        "del by the key of a flow made with a ufid",
+        request(
+            &mut flows,
+            &h,
+            &flow::DelDoRequest {
+                key: Some(Box::new(with_ufid.clone())),
+                ..Default::default()
+            },
+        ),
+    )?;
+    flows
+        .get(
+            &h,
+            &flow::GetDoRequest {
+                ufid: Some(ufid(1)),
+                ..Default::default()
+            },
+        )
+        .map_err(|e| format!("get by ufid: {e}"))?;
+    // A masked flow without a ufid: found by the key it was made with,
+    // not by a key that differs only in bits the mask leaves out (the
+    // TTL), though packets of that key match the flow.
+    let keyed = tcp_key(bridge.b.port_no, &frame(2));
+    request(
+        &mut flows,
+        &h,
+        &flow::NewDoRequest {
+            key: Some(Box::new(keyed.clone())),
+            mask: Some(Box::new(tcp_mask())),
+            actions: Some(out_a.clone()),
+            ..Default::default()
+        },
+    )?;
+    let (_, got) = flows
+        .get(
+            &h,
+            &flow::GetDoRequest {
+                key: Some(Box::new(keyed.clone())),
+                ..Default::default()
+            },
+        )
+        .map_err(|e| format!("get by the key a masked flow was made with: {e}"))?;
+    if got.actions.as_ref() != Some(&out_a) {
+        return Err(format!("get by key: actions {:?}", got.actions).into());
+    }
+    let mut other = keyed.clone();
+    if let Some(ip) = other.ipv4.as_mut() {
+        ip.ipv4_ttl = 64;
+    }
+    is_enoent(
+        "get by a key the masked flow matches, but not the one it was made with",
+        flows.get(
+            &h,
+            &flow::GetDoRequest {
+                key: Some(Box::new(other)),
+                ..Default::default()
+            },
+        ),
+    )?;
+    request(&mut flows, &h, &flow::DelDoRequest::default())?;
     Ok(())
 }
 

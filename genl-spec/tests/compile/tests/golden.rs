@@ -546,7 +546,7 @@ mod sub_messages {
 
     fn data_msg() -> impl Strategy<Value = (String, DataMsg)> {
         prop_oneof![
-            any::<u16>().prop_map(|p| ("bridge".to_owned(), bridge(p))),
+            (1..=u16::MAX).prop_map(|p| ("bridge".to_owned(), bridge(p))),
             (
                 any::<u16>(),
                 any::<u16>(),
