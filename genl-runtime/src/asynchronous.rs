@@ -18,6 +18,7 @@ use crate::exchange::{
 use crate::family::Family;
 use crate::nlctrl;
 use crate::request::{Events, Reply, Request, RequestKind};
+use crate::shared::{Handover, SharedConnection};
 use crate::socket::Socket;
 use crate::wire::{NLMSG_HDRLEN, NlMsgHdr, align, messages, msg_type};
 
@@ -73,6 +74,30 @@ impl AsyncConnection {
     /// The socket.
     pub fn socket(&self) -> &Socket {
         self.fd.get_ref()
+    }
+
+    /// Turns the connection into one that many tasks use at once: see
+    /// [`SharedConnection`]. Its families, its policy setting and the
+    /// notifications it kept go with it; the routing task starts on the
+    /// current tokio runtime (an error outside one).
+    pub fn into_shared(self) -> Result<SharedConnection, Error> {
+        let unread = self
+            .rx
+            .get(self.rx_pos..self.rx_len)
+            .unwrap_or_default()
+            .to_vec();
+        SharedConnection::start(Handover {
+            socket: self.fd,
+            seq: self.ex.seq,
+            validate: self.ex.validate,
+            port_id: self.ex.port_id,
+            families: self.ex.families,
+            notifications: self.ex.notifications,
+            overrun: self.ex.overrun,
+            unread,
+            unread_group: self.rx_group,
+            abandoned: self.abandoned,
+        })
     }
 
     /// Turns client-side policy checks off, explicitly; see
