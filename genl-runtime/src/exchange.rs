@@ -557,6 +557,56 @@ pub(crate) fn until_consistent<T>(
     }
 }
 
+/// Where a dump stands, as its messages (or the failure to receive them)
+/// come in: shared by the blocking and the async dump.
+#[derive(Debug, Default)]
+pub(crate) struct DumpState {
+    pub finished: bool,
+    interrupted: bool,
+}
+
+impl DumpState {
+    /// The dump's next item for what the connection received for it: a
+    /// reply, the end (`None`, or [`Error::DumpInterrupted`] when the
+    /// kernel flagged a reply), or an error, after which the dump is over.
+    /// A receive that failed before the kernel's `NLMSG_DONE` (the socket
+    /// failed or returned nothing) ends the dump with that error: the
+    /// caller learns the dump is incomplete, and nothing waits for a
+    /// `NLMSG_DONE` that will not come.
+    pub fn next<R: Request>(
+        &mut self,
+        received: Result<Routed, Error>,
+    ) -> Option<Result<Reply<R>, Error>> {
+        if self.finished {
+            return None;
+        }
+        match received {
+            Ok(Routed::Data {
+                payload,
+                interrupted,
+                ..
+            }) => {
+                self.interrupted |= interrupted;
+                Some(decode_reply::<R>(&payload))
+            }
+            Ok(Routed::Done(Ok(())) | Routed::Ack | Routed::Elsewhere) => {
+                self.finished = true;
+                self.interrupted.then_some(Err(Error::DumpInterrupted {
+                    operation: R::OPERATION,
+                }))
+            }
+            Ok(Routed::Done(Err(e)) | Routed::Failed(e)) => {
+                self.finished = true;
+                Some(Err(e.into()))
+            }
+            Err(e) => {
+                self.finished = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
 /// Decodes a reply's payload (after the genl header) as `R`'s header and reply.
 pub(crate) fn decode_reply<R: Request>(payload: &[u8]) -> Result<Reply<R>, Error> {
     let decode = |error| Error::Decode {
@@ -706,6 +756,61 @@ mod tests {
         assert!(
             matches!(answers[0], Err(Error::DumpInterrupted { .. })),
             "{answers:?}"
+        );
+    }
+
+    #[test]
+    fn a_dump_cut_off_before_its_done_ends_with_the_receive_error() {
+        use crate::nlctrl::GetfamilyDumpRequest;
+        let mut ex = Exchange::new();
+        let pending = ex.build(
+            msg_type::GENL_ID_CTRL,
+            &(),
+            &GetfamilyDumpRequest::default(),
+            0,
+        );
+        let mut state = DumpState::default();
+        // Two replies arrive...
+        for _ in 0..2 {
+            let (hdr, payload) = dump_message(pending.seq, false);
+            let routed = ex.route(&hdr, &payload, None, Some(&pending));
+            let ((), family) = state
+                .next::<GetfamilyDumpRequest>(routed)
+                .expect("a reply")
+                .unwrap();
+            assert_eq!(family.family_name.as_deref(), Some("nlctrl"));
+        }
+        // ...then the socket gives nothing more, as a receive reports it
+        // (an empty read), before any NLMSG_DONE.
+        let eof = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed");
+        let item = state.next::<GetfamilyDumpRequest>(Err(eof.into()));
+        match item {
+            Some(Err(Error::Io(e))) => assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof),
+            other => panic!("the receive error, not {other:?}"),
+        }
+        // The dump is over: no more items, and nothing waits for a DONE.
+        assert!(state.finished);
+        assert!(
+            state
+                .next::<GetfamilyDumpRequest>(Ok(Routed::Ack))
+                .is_none()
+        );
+        // An overrun in the middle of a dump ends it the same way, named.
+        let mut state = DumpState::default();
+        let (hdr, payload) = dump_message(pending.seq, true);
+        let routed = ex.route(&hdr, &payload, None, Some(&pending));
+        assert!(matches!(
+            state.next::<GetfamilyDumpRequest>(routed),
+            Some(Ok(_))
+        ));
+        assert!(matches!(
+            state.next::<GetfamilyDumpRequest>(Err(Error::Overrun)),
+            Some(Err(Error::Overrun))
+        ));
+        assert!(
+            state
+                .next::<GetfamilyDumpRequest>(Ok(Routed::Ack))
+                .is_none()
         );
     }
 

@@ -1066,3 +1066,94 @@ fn poll_router(inner: &Inner, rx: &mut Vec<u8>, cx: &mut Context<'_>) -> Poll<bo
 
 /// How many datagrams the router reads before it lets other tasks run.
 const ROUTER_BUDGET: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{Writer, begin_message, end_message, flags};
+
+    /// One message of an nlctrl dump (a family named `nlctrl`) or its
+    /// `NLMSG_DONE`, as a datagram.
+    fn datagram(seq: u32, done: bool) -> Vec<u8> {
+        let mut buf = Vec::new();
+        let ty = if done {
+            msg_type::DONE
+        } else {
+            msg_type::GENL_ID_CTRL
+        };
+        let token = begin_message(
+            &mut buf,
+            NlMsgHdr {
+                len: 0,
+                ty,
+                flags: flags::MULTI,
+                seq,
+                pid: 0,
+            },
+        );
+        if done {
+            buf.extend_from_slice(&0i32.to_ne_bytes());
+        } else {
+            GenlMsgHdr { cmd: 1, version: 2 }.write(&mut buf);
+            Writer::new(&mut buf).string(2, "nlctrl");
+        }
+        end_message(&mut buf, token);
+        buf
+    }
+
+    fn dump_waiter(state: &mut State) -> u32 {
+        let seq = next_seq(&mut state.seq);
+        let mut message = Vec::new();
+        let req = RawRequest {
+            cmd: 3,
+            version: 2,
+            kind: RequestKind::Dump,
+            flags: 0,
+            payload: &[],
+        };
+        let pending = write_raw(&mut message, seq, msg_type::GENL_ID_CTRL, &req);
+        state.dump_busy = true;
+        state
+            .waiters
+            .insert(seq, Waiter::new(pending, message, false));
+        seq
+    }
+
+    #[test]
+    fn a_dump_cut_off_before_its_done_ends_with_the_socket_error() {
+        let mut state = State::default();
+        let seq = dump_waiter(&mut state);
+        for _ in 0..2 {
+            route_datagram(&mut state, &datagram(seq, false), None, 1);
+        }
+        // The socket gives nothing more (as `Socket::recv_into` reports an
+        // empty read): the router fails every wait.
+        let eof = io::Error::new(io::ErrorKind::UnexpectedEof, "closed");
+        state.fail(&eof);
+        let w = &state.waiters[&seq];
+        assert_eq!(w.parts.len(), 2, "the replies that came are kept");
+        match &w.end {
+            Some(Err(Error::Io(e))) => assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof),
+            other => panic!("the socket's error, not {other:?}"),
+        }
+        // Nothing waits for the dump's turn, and later requests hear why.
+        assert!(!state.dump_busy);
+        assert!(matches!(state.failure(), Some(Error::Io(_))));
+    }
+
+    #[test]
+    fn an_abandoned_dump_is_read_off_to_its_done_and_gives_the_turn_back() {
+        let mut state = State::default();
+        let seq = dump_waiter(&mut state);
+        state.waiters.get_mut(&seq).unwrap().abandoned = true;
+        route_datagram(&mut state, &datagram(seq, false), None, 1);
+        assert!(state.waiters[&seq].parts.is_empty(), "nobody reads it");
+        assert!(state.dump_busy);
+        route_datagram(&mut state, &datagram(seq, true), None, 1);
+        assert!(!state.dump_busy);
+        assert!(state.waiters.is_empty());
+        // What still comes for it is dropped, not taken for a notification.
+        route_datagram(&mut state, &datagram(seq, false), None, 1);
+        assert!(state.backlog.queue.is_empty());
+    }
+}

@@ -117,7 +117,8 @@ impl Socket {
     /// when a datagram needs it, never shorter. The datagram is first peeked
     /// with `MSG_TRUNC` to learn its size, and then taken off the queue
     /// without a second copy. An overrun is `ENOBUFS`; on a non-blocking
-    /// socket an empty queue is `WouldBlock`.
+    /// socket an empty queue is `WouldBlock`; an empty read is
+    /// `UnexpectedEof`.
     pub fn recv_into(&self, buf: &mut Vec<u8>) -> io::Result<(usize, Option<u32>)> {
         self.recv_into_with(buf, 0)
     }
@@ -146,6 +147,15 @@ impl Socket {
             }
             self.raw
                 .recv(&mut [], libc::MSG_TRUNC | libc::MSG_DONTWAIT)?;
+            if n == 0 {
+                // The kernel sends no empty datagrams: the socket has
+                // nothing more to give, and a reader must not wait for the
+                // rest of an answer (or spin on empty reads).
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the netlink socket returned an empty read (closed)",
+                ));
+            }
             return Ok((n, group));
         }
     }
