@@ -86,8 +86,10 @@ mod live {
                                 while let Some(d) = dump.next().await {
                                     seen.push(d.unwrap().1.ifindex.unwrap());
                                 }
+                                let mut all = vec![1, want[0], want[1]];
+                                all.sort();
                                 seen.sort();
-                                assert_eq!(seen, vec![1, want[0], want[1]]);
+                                assert_eq!(seen, all);
                             } else {
                                 let req = DevGetDoRequest {
                                     ifindex: Some(ifindex),
@@ -104,7 +106,8 @@ mod live {
                 }
                 // The event stream made before subscribing gets the group's.
                 ns.veth("sn0", "sn1");
-                let new = [ns.ifindex("sn0"), ns.ifindex("sn1")];
+                let mut new = [ns.ifindex("sn0"), ns.ifindex("sn1")];
+                new.sort();
                 let mut added = Vec::new();
                 while added.len() < 2 {
                     match events.next().await.unwrap() {
