@@ -316,3 +316,12 @@ fn a_thousand_mptcp_pm_callers_each_get_their_own_answer() {
         });
     });
 }
+
+#[test]
+fn a_shared_connection_and_its_streams_go_to_other_tasks() {
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    fn owned<T: Send + 'static>() {}
+    shared::<SharedConnection>();
+    owned::<genl_runtime::SharedDump<GetfamilyDumpRequest>>();
+    owned::<genl_runtime::Notifications>();
+}
