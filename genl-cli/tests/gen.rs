@@ -108,6 +108,7 @@ fn gen_options_views_async_client_and_extern_sets() {
         "{stdout}"
     );
     assert!(stdout.contains("pub struct AsyncClient {"), "{stdout}");
+    assert!(stdout.contains("pub struct SharedClient {"), "{stdout}");
 
     // A nest and an opaque binary can carry another family's set.
     let dir = std::env::temp_dir().join(format!("genl-gen-extern-{}", std::process::id()));

@@ -63,6 +63,13 @@ struct UnknownField<'a> {
 pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::new();
     let container = ContainerAttr::parse(&input.attrs, &mut errors);
+    if container.max_nesting.is_some() {
+        errors.error_at(
+            &input.ident,
+            "`max_nesting` is for an ordered set's enum (`#[derive(GenlAttr)]`), whose lists \
+             nest in one another",
+        );
+    }
     input::no_generics(input, "GenlMessage", &mut errors);
     let set = container.set.unwrap_or_else(|| input.ident.to_string());
     let fields = input::named_fields(input, "GenlMessage", &mut errors).unwrap_or_default();

@@ -122,7 +122,7 @@ pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
 
     let ident = &input.ident;
     match errors.finish() {
-        Ok(()) => generate(ident, &set, &attrs, unknown),
+        Ok(()) => generate(ident, &set, &attrs, unknown, container.max_nesting),
         Err(e) => {
             let fallback = input::can_fall_back(input).then(|| fallback(ident, &set));
             let errors = e.into_compile_error();
@@ -243,6 +243,7 @@ fn generate(
     set: &str,
     attrs: &[AttrVariant<'_>],
     unknown: Option<&syn::Ident>,
+    max_nesting: Option<usize>,
 ) -> TokenStream {
     let policy_consts: Vec<syn::Ident> = (0..attrs.len())
         .map(|i| format_ident!("__GENL_POLICY_{}", i))
@@ -321,6 +322,10 @@ fn generate(
             TokenStream::new(),
         ),
     };
+    let max_nesting = max_nesting.map(|n| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n);
+        quote!(const MAX_NESTING: ::core::option::Option<usize> = ::core::option::Option::Some(#n);)
+    });
     let uses_depth = attrs.iter().any(|a| a.codec.nests());
     let depth_unused = (!uses_depth).then(|| quote!(let _ = __genl_depth;));
 
@@ -337,6 +342,8 @@ fn generate(
 
             #[automatically_derived]
             impl ::genl_runtime::GenlAttr for #ident {
+                #max_nesting
+
                 fn policy() -> &'static ::genl_runtime::policy::SetPolicy {
                     &__GENL_POLICY
                 }

@@ -12,12 +12,13 @@ use tokio::io::unix::AsyncFd;
 use crate::connection::Answers;
 use crate::error::Error;
 use crate::exchange::{
-    Collector, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
+    Collector, DumpState, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
     decode_event, decode_reply, dumps_alone,
 };
 use crate::family::Family;
 use crate::nlctrl;
 use crate::request::{Events, Reply, Request, RequestKind};
+use crate::shared::{Handover, SharedConnection};
 use crate::socket::Socket;
 use crate::wire::{NLMSG_HDRLEN, NlMsgHdr, align, messages, msg_type};
 
@@ -73,6 +74,30 @@ impl AsyncConnection {
     /// The socket.
     pub fn socket(&self) -> &Socket {
         self.fd.get_ref()
+    }
+
+    /// Turns the connection into one that many tasks use at once: see
+    /// [`SharedConnection`]. Its families, its policy setting and the
+    /// notifications it kept go with it; the routing task starts on the
+    /// current tokio runtime (an error outside one).
+    pub fn into_shared(self) -> Result<SharedConnection, Error> {
+        let unread = self
+            .rx
+            .get(self.rx_pos..self.rx_len)
+            .unwrap_or_default()
+            .to_vec();
+        SharedConnection::start(Handover {
+            socket: self.fd,
+            seq: self.ex.seq,
+            validate: self.ex.validate,
+            port_id: self.ex.port_id,
+            families: self.ex.families,
+            notifications: self.ex.notifications,
+            overrun: self.ex.overrun,
+            unread,
+            unread_group: self.rx_group,
+            abandoned: self.abandoned,
+        })
     }
 
     /// Turns client-side policy checks off, explicitly; see
@@ -209,8 +234,7 @@ impl AsyncConnection {
         Ok(AsyncDump {
             conn: self,
             pending,
-            finished: false,
-            interrupted: false,
+            state: DumpState::default(),
             _reply: PhantomData,
         })
     }
@@ -519,8 +543,7 @@ impl AsyncConnection {
 pub struct AsyncDump<'c, R: Request> {
     conn: &'c mut AsyncConnection,
     pending: Pending,
-    finished: bool,
-    interrupted: bool,
+    state: DumpState,
     _reply: PhantomData<fn() -> R>,
 }
 
@@ -531,36 +554,11 @@ impl<R: Request> AsyncDump<'_, R> {
     }
 
     fn poll_reply(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Reply<R>, Error>>> {
-        if self.finished {
+        if self.state.finished {
             return Poll::Ready(None);
         }
-        let routed = match ready!(self.conn.poll_next_for(cx, &self.pending)) {
-            Ok(r) => r,
-            Err(e) => {
-                self.finished = true;
-                return Poll::Ready(Some(Err(e)));
-            }
-        };
-        Poll::Ready(match routed {
-            Routed::Data {
-                payload,
-                interrupted,
-                ..
-            } => {
-                self.interrupted |= interrupted;
-                Some(decode_reply::<R>(&payload))
-            }
-            Routed::Done(Ok(())) | Routed::Ack | Routed::Elsewhere => {
-                self.finished = true;
-                self.interrupted.then_some(Err(Error::DumpInterrupted {
-                    operation: R::OPERATION,
-                }))
-            }
-            Routed::Done(Err(e)) | Routed::Failed(e) => {
-                self.finished = true;
-                Some(Err(e.into()))
-            }
-        })
+        let received = ready!(self.conn.poll_next_for(cx, &self.pending));
+        Poll::Ready(self.state.next::<R>(received))
     }
 }
 
@@ -574,7 +572,7 @@ impl<R: Request> futures_core::Stream for AsyncDump<'_, R> {
 
 impl<R: Request> Drop for AsyncDump<'_, R> {
     fn drop(&mut self) {
-        if !self.finished {
+        if !self.state.finished {
             self.conn.abandoned = Some(self.pending);
         }
     }

@@ -45,6 +45,12 @@ pub trait GenlMessage: Sized {
 /// element, in order. An empty `Vec` is an empty nest, which is not the same
 /// as an absent one (`None` in an `Option<Vec<T>>`).
 pub trait GenlAttr: Sized {
+    /// How many levels lists of this set may be nested in one another below
+    /// the outermost, when the receiver has a limit the spec cannot state
+    /// (`#[genl(max_nesting = N)]`); checked by [`GenlMessage::validate`]
+    /// on `Vec<Self>`.
+    const MAX_NESTING: Option<usize> = None;
+
     /// The checks of every attribute of the set, by spec name and number.
     fn policy() -> &'static SetPolicy;
 
@@ -92,9 +98,15 @@ impl<T: GenlAttr> GenlMessage for Vec<T> {
     }
 
     fn validate(&self) -> Result<(), PolicyError> {
-        self.iter()
-            .enumerate()
-            .try_for_each(|(i, v)| v.validate().map_err(|e| e.within(PathSegment::Index(i))))
+        let each = || {
+            self.iter()
+                .enumerate()
+                .try_for_each(|(i, v)| v.validate().map_err(|e| e.within(PathSegment::Index(i))))
+        };
+        match T::MAX_NESTING {
+            Some(limit) => crate::policy::nested(T::policy().name, limit, each),
+            None => each(),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::exchange::{
-    Collector, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
+    Collector, DumpState, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
     decode_event, decode_reply, dumps_alone,
 };
 use crate::family::Family;
@@ -211,8 +211,7 @@ impl Connection {
         Ok(Dump {
             conn: self,
             pending,
-            finished: false,
-            interrupted: false,
+            state: DumpState::default(),
             _reply: PhantomData,
         })
     }
@@ -503,8 +502,7 @@ pub type Answers<T> = Vec<Result<T, Error>>;
 pub struct Dump<'c, R: Request> {
     conn: &'c mut Connection,
     pending: Pending,
-    finished: bool,
-    interrupted: bool,
+    state: DumpState,
     _reply: PhantomData<fn() -> R>,
 }
 
@@ -512,36 +510,11 @@ impl<R: Request> Iterator for Dump<'_, R> {
     type Item = Result<Reply<R>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.finished {
+        if self.state.finished {
             return None;
         }
-        let routed = match self.conn.next_for(&self.pending) {
-            Ok(r) => r,
-            Err(e) => {
-                self.finished = true;
-                return Some(Err(e));
-            }
-        };
-        match routed {
-            Routed::Data {
-                payload,
-                interrupted,
-                ..
-            } => {
-                self.interrupted |= interrupted;
-                Some(decode_reply::<R>(&payload))
-            }
-            Routed::Done(Ok(())) | Routed::Ack | Routed::Elsewhere => {
-                self.finished = true;
-                self.interrupted.then_some(Err(Error::DumpInterrupted {
-                    operation: R::OPERATION,
-                }))
-            }
-            Routed::Done(Err(e)) | Routed::Failed(e) => {
-                self.finished = true;
-                Some(Err(e.into()))
-            }
-        }
+        let received = self.conn.next_for(&self.pending);
+        self.state.next::<R>(received)
     }
 }
 
@@ -549,10 +522,10 @@ impl<R: Request> Drop for Dump<'_, R> {
     fn drop(&mut self) {
         // The kernel runs one dump per socket at a time: read this one to
         // its end so that the next request can start.
-        while !self.finished {
+        while !self.state.finished {
             match self.conn.next_for(&self.pending) {
                 Ok(Routed::Data { .. } | Routed::Elsewhere) => {}
-                Ok(_) | Err(_) => self.finished = true,
+                Ok(_) | Err(_) => self.state.finished = true,
             }
         }
     }

@@ -104,7 +104,7 @@ pub(crate) enum Routed {
 /// State shared by both kinds of connection.
 #[derive(Debug)]
 pub(crate) struct Exchange {
-    seq: u32,
+    pub seq: u32,
     pub families: HashMap<String, Family>,
     pub notifications: VecDeque<RawNotification>,
     /// An overrun not yet reported to a reader of notifications.
@@ -121,10 +121,7 @@ impl Exchange {
         Exchange {
             // Any start will do; a clock-derived one keeps two runs of a
             // program from sharing numbers.
-            seq: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos() | 1)
-                .unwrap_or(1),
+            seq: first_seq(),
             families: HashMap::new(),
             notifications: VecDeque::new(),
             overrun: false,
@@ -135,12 +132,7 @@ impl Exchange {
     }
 
     fn next_seq(&mut self) -> u32 {
-        self.seq = self.seq.wrapping_add(1);
-        if self.seq == 0 {
-            // 0 is what notifications carry.
-            self.seq = 1;
-        }
-        self.seq
+        next_seq(&mut self.seq)
     }
 
     /// Writes the message of `req` as the whole of `tx` (unchecked: the
@@ -177,78 +169,14 @@ impl Exchange {
         req: &R,
         extra_flags: u16,
     ) -> Pending {
-        let genl = GenlMsgHdr {
-            cmd: R::CMD,
-            version: R::VERSION,
-        };
-        // A `do` that expects a reply asks for an echo: families that answer
-        // through their notification (Open vSwitch's new, set and del) send
-        // the requester a copy only then, and families that reply directly
-        // ignore the flag.
-        let echo = match (R::KIND, R::REPLY_CMD) {
-            (RequestKind::Do, Some(_)) => flags::ECHO,
-            _ => 0,
-        };
-        let mut pending = self.write_message(family_id, genl, R::KIND, extra_flags | echo, |tx| {
-            header.write(tx);
-            req.encode(&mut Writer::new(tx));
-        });
-        pending.operation = R::OPERATION;
-        pending.header_len = R::Header::SIZE;
-        pending.policy = Some(R::policy());
-        pending
+        let seq = self.next_seq();
+        write_request(&mut self.tx, seq, family_id, header, req, extra_flags)
     }
 
     /// Writes a raw request after the messages already in `tx`.
     pub fn append_raw(&mut self, family_id: u16, req: &RawRequest<'_>) -> Pending {
-        let genl = GenlMsgHdr {
-            cmd: req.cmd,
-            version: req.version,
-        };
-        self.write_message(family_id, genl, req.kind, req.flags, |tx| {
-            tx.extend_from_slice(req.payload)
-        })
-    }
-
-    fn write_message(
-        &mut self,
-        family_id: u16,
-        genl: GenlMsgHdr,
-        kind: RequestKind,
-        extra_flags: u16,
-        body: impl FnOnce(&mut Vec<u8>),
-    ) -> Pending {
         let seq = self.next_seq();
-        let nl_flags = flags::REQUEST
-            | extra_flags
-            | match kind {
-                RequestKind::Do => flags::ACK,
-                RequestKind::Dump => flags::DUMP,
-            };
-        let at = self.tx.len();
-        let msg = begin_message(
-            &mut self.tx,
-            NlMsgHdr {
-                len: 0,
-                ty: family_id,
-                flags: nl_flags,
-                seq,
-                pid: 0,
-            },
-        );
-        genl.write(&mut self.tx);
-        body(&mut self.tx);
-        end_message(&mut self.tx, msg);
-        Pending {
-            seq,
-            operation: RAW,
-            header_len: 0,
-            policy: None,
-            dump: kind == RequestKind::Dump,
-            at,
-            len: self.tx.len() - at,
-            echo: extra_flags & flags::ECHO != 0,
-        }
+        write_raw(&mut self.tx, seq, family_id, req)
     }
 
     /// Routes one received message (`hdr` and the bytes after it), which
@@ -283,8 +211,7 @@ impl Exchange {
     /// notification sent once more, and `NETLINK_PKTINFO` still reports the
     /// notification's group for it (Open vSwitch's new, set and del).
     fn answers(&self, hdr: &NlMsgHdr, group: Option<u32>, p: &Pending) -> bool {
-        hdr.seq == p.seq
-            && (group.is_none() || (p.echo && self.port_id != 0 && hdr.pid == self.port_id))
+        answers(hdr, group, p, self.port_id)
     }
 
     fn route_to(
@@ -296,63 +223,18 @@ impl Exchange {
     ) -> Result<Routed, Error> {
         let Some(p) = ours else {
             if group.is_some() || hdr.seq == 0 {
-                self.queue(hdr, payload, group);
+                self.notifications.extend(notification(hdr, payload, group));
             }
             // Otherwise an answer to a request nobody waits for any more
             // (a dump abandoned early): dropped.
             return Ok(Routed::Elsewhere);
         };
-        let shape = p.policy.map(|policy| RequestShape {
-            message: self.tx.get(p.at..p.at + p.len).unwrap_or(&[]),
-            header_len: p.header_len,
-            policy,
-        });
-        let with_op = |mut e: Box<KernelError>| {
-            e.operation = p.policy.map(|_| p.operation);
-            e
-        };
-        let protocol = |e: crate::wire::DecodeError| {
-            Error::Protocol(format!("{}: malformed acknowledgement: {e}", p.operation))
-        };
-        match hdr.ty {
-            msg_type::ERROR => match extack::parse_error(hdr, payload, shape).map_err(protocol)? {
-                Ack::Ok { .. } => Ok(Routed::Ack),
-                Ack::Err(e) => Ok(Routed::Failed(with_op(e))),
-            },
-            msg_type::DONE => Ok(Routed::Done(
-                extack::parse_done(hdr, payload, shape)
-                    .map_err(protocol)?
-                    .map_err(|e| with_op(Box::new(e))),
-            )),
-            msg_type::NOOP | msg_type::OVERRUN => Ok(Routed::Elsewhere),
-            _ => {
-                let genl = GenlMsgHdr::parse(payload).map_err(|error| Error::Decode {
-                    operation: p.operation,
-                    error: Box::new(error),
-                })?;
-                Ok(Routed::Data {
-                    genl,
-                    payload: payload[GENL_HDRLEN..].to_vec(),
-                    interrupted: hdr.flags & flags::DUMP_INTR != 0,
-                })
-            }
-        }
-    }
-
-    fn queue(&mut self, hdr: &NlMsgHdr, payload: &[u8], group: Option<u32>) {
-        if hdr.ty < msg_type::GENL_ID_CTRL {
-            return;
-        }
-        let Ok(genl) = GenlMsgHdr::parse(payload) else {
-            return;
-        };
-        self.notifications.push_back(RawNotification {
-            family_id: hdr.ty,
-            group,
-            cmd: genl.cmd,
-            version: genl.version,
-            payload: payload[GENL_HDRLEN..].to_vec(),
-        });
+        interpret(
+            hdr,
+            payload,
+            p,
+            self.tx.get(p.at..p.at + p.len).unwrap_or(&[]),
+        )
     }
 
     /// Takes the first queued notification of `family_id` (any family for `None`).
@@ -363,6 +245,196 @@ impl Exchange {
             .position(|n| family_id.is_none_or(|id| n.family_id == id))?;
         self.notifications.remove(at)
     }
+}
+
+/// A first sequence number: any will do; a clock-derived one keeps two runs
+/// of a program from sharing numbers.
+pub(crate) fn first_seq() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() | 1)
+        .unwrap_or(1)
+}
+
+/// The sequence number after `*seq`, never 0 (what notifications carry).
+pub(crate) fn next_seq(seq: &mut u32) -> u32 {
+    *seq = seq.wrapping_add(1);
+    if *seq == 0 {
+        *seq = 1;
+    }
+    *seq
+}
+
+/// Writes the message of `req` with sequence number `seq` after those
+/// already in `tx` (unchecked).
+pub(crate) fn write_request<R: Request>(
+    tx: &mut Vec<u8>,
+    seq: u32,
+    family_id: u16,
+    header: &R::Header,
+    req: &R,
+    extra_flags: u16,
+) -> Pending {
+    let genl = GenlMsgHdr {
+        cmd: R::CMD,
+        version: R::VERSION,
+    };
+    // A `do` that expects a reply asks for an echo: families that answer
+    // through their notification (Open vSwitch's new, set and del) send
+    // the requester a copy only then, and families that reply directly
+    // ignore the flag.
+    let echo = match (R::KIND, R::REPLY_CMD) {
+        (RequestKind::Do, Some(_)) => flags::ECHO,
+        _ => 0,
+    };
+    let mut pending = write_message(
+        tx,
+        seq,
+        family_id,
+        genl,
+        R::KIND,
+        extra_flags | echo,
+        |tx| {
+            header.write(tx);
+            req.encode(&mut Writer::new(tx));
+        },
+    );
+    pending.operation = R::OPERATION;
+    pending.header_len = R::Header::SIZE;
+    pending.policy = Some(R::policy());
+    pending
+}
+
+/// Writes a raw request with sequence number `seq` after the messages
+/// already in `tx`.
+pub(crate) fn write_raw(
+    tx: &mut Vec<u8>,
+    seq: u32,
+    family_id: u16,
+    req: &RawRequest<'_>,
+) -> Pending {
+    let genl = GenlMsgHdr {
+        cmd: req.cmd,
+        version: req.version,
+    };
+    write_message(tx, seq, family_id, genl, req.kind, req.flags, |tx| {
+        tx.extend_from_slice(req.payload)
+    })
+}
+
+fn write_message(
+    tx: &mut Vec<u8>,
+    seq: u32,
+    family_id: u16,
+    genl: GenlMsgHdr,
+    kind: RequestKind,
+    extra_flags: u16,
+    body: impl FnOnce(&mut Vec<u8>),
+) -> Pending {
+    let nl_flags = flags::REQUEST
+        | extra_flags
+        | match kind {
+            RequestKind::Do => flags::ACK,
+            RequestKind::Dump => flags::DUMP,
+        };
+    let at = tx.len();
+    let msg = begin_message(
+        tx,
+        NlMsgHdr {
+            len: 0,
+            ty: family_id,
+            flags: nl_flags,
+            seq,
+            pid: 0,
+        },
+    );
+    genl.write(tx);
+    body(tx);
+    end_message(tx, msg);
+    Pending {
+        seq,
+        operation: RAW,
+        header_len: 0,
+        policy: None,
+        dump: kind == RequestKind::Dump,
+        at,
+        len: tx.len() - at,
+        echo: extra_flags & flags::ECHO != 0,
+    }
+}
+
+/// Whether a message answers `p`: its sequence number, sent to this
+/// socket alone; or, for a request that asked for an echo, addressed to
+/// this socket's port (`port_id`). An echo is the buffer of the family's
+/// notification sent once more, and `NETLINK_PKTINFO` still reports the
+/// notification's group for it (Open vSwitch's new, set and del).
+pub(crate) fn answers(hdr: &NlMsgHdr, group: Option<u32>, p: &Pending, port_id: u32) -> bool {
+    hdr.seq == p.seq && (group.is_none() || (p.echo && port_id != 0 && hdr.pid == port_id))
+}
+
+/// What a message that answers `p` says; `sent` is the request's message as
+/// it was sent, to name the attributes an error points at.
+pub(crate) fn interpret(
+    hdr: &NlMsgHdr,
+    payload: &[u8],
+    p: &Pending,
+    sent: &[u8],
+) -> Result<Routed, Error> {
+    let shape = p.policy.map(|policy| RequestShape {
+        message: sent,
+        header_len: p.header_len,
+        policy,
+    });
+    let with_op = |mut e: Box<KernelError>| {
+        e.operation = p.policy.map(|_| p.operation);
+        e
+    };
+    let protocol = |e: crate::wire::DecodeError| {
+        Error::Protocol(format!("{}: malformed acknowledgement: {e}", p.operation))
+    };
+    match hdr.ty {
+        msg_type::ERROR => match extack::parse_error(hdr, payload, shape).map_err(protocol)? {
+            Ack::Ok { .. } => Ok(Routed::Ack),
+            Ack::Err(e) => Ok(Routed::Failed(with_op(e))),
+        },
+        msg_type::DONE => Ok(Routed::Done(
+            extack::parse_done(hdr, payload, shape)
+                .map_err(protocol)?
+                .map_err(|e| with_op(Box::new(e))),
+        )),
+        msg_type::NOOP | msg_type::OVERRUN => Ok(Routed::Elsewhere),
+        _ => {
+            let genl = GenlMsgHdr::parse(payload).map_err(|error| Error::Decode {
+                operation: p.operation,
+                error: Box::new(error),
+            })?;
+            Ok(Routed::Data {
+                genl,
+                payload: payload[GENL_HDRLEN..].to_vec(),
+                interrupted: hdr.flags & flags::DUMP_INTR != 0,
+            })
+        }
+    }
+}
+
+/// A message the kernel sent on its own, as a notification; `None` for
+/// netlink's own messages and those without a genl header.
+pub(crate) fn notification(
+    hdr: &NlMsgHdr,
+    payload: &[u8],
+    group: Option<u32>,
+) -> Option<RawNotification> {
+    if hdr.ty < msg_type::GENL_ID_CTRL {
+        return None;
+    }
+    let genl = GenlMsgHdr::parse(payload).ok()?;
+    Some(RawNotification {
+        family_id: hdr.ty,
+        group,
+        cmd: genl.cmd,
+        version: genl.version,
+        payload: payload[GENL_HDRLEN..].to_vec(),
+    })
 }
 
 /// The most bytes of requests sent in one datagram: well inside the
@@ -481,6 +553,56 @@ pub(crate) fn until_consistent<T>(
         match dump() {
             Err(Error::DumpInterrupted { .. }) if left > 0 => {}
             other => return other,
+        }
+    }
+}
+
+/// Where a dump stands, as its messages (or the failure to receive them)
+/// come in: shared by the blocking and the async dump.
+#[derive(Debug, Default)]
+pub(crate) struct DumpState {
+    pub finished: bool,
+    interrupted: bool,
+}
+
+impl DumpState {
+    /// The dump's next item for what the connection received for it: a
+    /// reply, the end (`None`, or [`Error::DumpInterrupted`] when the
+    /// kernel flagged a reply), or an error, after which the dump is over.
+    /// A receive that failed before the kernel's `NLMSG_DONE` (the socket
+    /// failed or returned nothing) ends the dump with that error: the
+    /// caller learns the dump is incomplete, and nothing waits for a
+    /// `NLMSG_DONE` that will not come.
+    pub fn next<R: Request>(
+        &mut self,
+        received: Result<Routed, Error>,
+    ) -> Option<Result<Reply<R>, Error>> {
+        if self.finished {
+            return None;
+        }
+        match received {
+            Ok(Routed::Data {
+                payload,
+                interrupted,
+                ..
+            }) => {
+                self.interrupted |= interrupted;
+                Some(decode_reply::<R>(&payload))
+            }
+            Ok(Routed::Done(Ok(())) | Routed::Ack | Routed::Elsewhere) => {
+                self.finished = true;
+                self.interrupted.then_some(Err(Error::DumpInterrupted {
+                    operation: R::OPERATION,
+                }))
+            }
+            Ok(Routed::Done(Err(e)) | Routed::Failed(e)) => {
+                self.finished = true;
+                Some(Err(e.into()))
+            }
+            Err(e) => {
+                self.finished = true;
+                Some(Err(e))
+            }
         }
     }
 }
@@ -634,6 +756,61 @@ mod tests {
         assert!(
             matches!(answers[0], Err(Error::DumpInterrupted { .. })),
             "{answers:?}"
+        );
+    }
+
+    #[test]
+    fn a_dump_cut_off_before_its_done_ends_with_the_receive_error() {
+        use crate::nlctrl::GetfamilyDumpRequest;
+        let mut ex = Exchange::new();
+        let pending = ex.build(
+            msg_type::GENL_ID_CTRL,
+            &(),
+            &GetfamilyDumpRequest::default(),
+            0,
+        );
+        let mut state = DumpState::default();
+        // Two replies arrive...
+        for _ in 0..2 {
+            let (hdr, payload) = dump_message(pending.seq, false);
+            let routed = ex.route(&hdr, &payload, None, Some(&pending));
+            let ((), family) = state
+                .next::<GetfamilyDumpRequest>(routed)
+                .expect("a reply")
+                .unwrap();
+            assert_eq!(family.family_name.as_deref(), Some("nlctrl"));
+        }
+        // ...then the socket gives nothing more, as a receive reports it
+        // (an empty read), before any NLMSG_DONE.
+        let eof = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed");
+        let item = state.next::<GetfamilyDumpRequest>(Err(eof.into()));
+        match item {
+            Some(Err(Error::Io(e))) => assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof),
+            other => panic!("the receive error, not {other:?}"),
+        }
+        // The dump is over: no more items, and nothing waits for a DONE.
+        assert!(state.finished);
+        assert!(
+            state
+                .next::<GetfamilyDumpRequest>(Ok(Routed::Ack))
+                .is_none()
+        );
+        // An overrun in the middle of a dump ends it the same way, named.
+        let mut state = DumpState::default();
+        let (hdr, payload) = dump_message(pending.seq, true);
+        let routed = ex.route(&hdr, &payload, None, Some(&pending));
+        assert!(matches!(
+            state.next::<GetfamilyDumpRequest>(routed),
+            Some(Ok(_))
+        ));
+        assert!(matches!(
+            state.next::<GetfamilyDumpRequest>(Err(Error::Overrun)),
+            Some(Err(Error::Overrun))
+        ));
+        assert!(
+            state
+                .next::<GetfamilyDumpRequest>(Ok(Routed::Ack))
+                .is_none()
         );
     }
 

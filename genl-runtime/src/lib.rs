@@ -14,7 +14,7 @@
 //! errors with their extended ACK turned into attribute names
 //! ([`KernelError`]). The socket module is the only code with `unsafe`.
 //! With the `tokio` feature, [`AsyncConnection`] does the same on tokio's
-//! reactor.
+//! reactor, and [`SharedConnection`] lets many tasks use one socket at once.
 #![deny(unsafe_code)]
 
 // Generated code names this crate `::genl_runtime`, also inside it (nlctrl).
@@ -40,6 +40,8 @@ mod include;
 pub mod nlctrl;
 pub mod policy;
 mod request;
+#[cfg(feature = "tokio")]
+mod shared;
 mod socket;
 pub mod view;
 pub mod wire;
@@ -56,6 +58,8 @@ pub use exchange::{RawNotification, RawReply, RawRequest};
 pub use extack::KernelError;
 pub use family::{Family, FamilyOp};
 pub use request::{Events, NoAttrs, Notification, Reply, Request, RequestKind};
+#[cfg(feature = "tokio")]
+pub use shared::{EventStream, Notifications, SharedConnection, SharedDump};
 pub use socket::Socket;
 
 /// Derives the [`GenlMessage`](trait@GenlMessage) trait for a struct of

@@ -159,6 +159,15 @@ pub enum Violation {
         /// The length.
         len: usize,
     },
+    /// Lists of an ordered set nested in one another deeper than the
+    /// receiver accepts (Open vSwitch: actions inside `clone`, `sample`,
+    /// `check_pkt_len` and `dec_ttl`, at most 16 levels below the top).
+    TooDeep {
+        /// The attribute set of the lists.
+        set: &'static str,
+        /// The most levels of nesting allowed below the outermost list.
+        limit: usize,
+    },
     /// A sub-message whose format is not the one its selector names, so that
     /// the receiver would read it in another format.
     SelectorMismatch {
@@ -195,6 +204,10 @@ impl fmt::Display for Violation {
             }
             Violation::NulInString { at } => write!(f, "string has a NUL byte at {at}"),
             Violation::TooBig { len } => write!(f, "{len} bytes do not fit in an attribute"),
+            Violation::TooDeep { set, limit } => write!(
+                f,
+                "`{set}` lists nested more than {limit} levels deep, which the kernel refuses"
+            ),
             Violation::SelectorMismatch {
                 selector,
                 format,
@@ -227,6 +240,15 @@ impl PolicyError {
     pub fn new(name: &'static str, violation: Violation) -> Self {
         PolicyError {
             path: vec![PathSegment::Attr(name)],
+            violation,
+        }
+    }
+
+    /// An error about the value being checked, whose attribute the caller
+    /// names (with [`PolicyError::in_attr`]).
+    pub fn here(violation: Violation) -> Self {
+        PolicyError {
+            path: Vec::new(),
             violation,
         }
     }
@@ -405,4 +427,55 @@ mod tests {
         assert_eq!(DP.by_name("key").map(|p| p.ty), Some(4));
         assert!(DP.by_type(9).is_none());
     }
+}
+
+thread_local! {
+    /// How deep the lists of each limited ordered set are, in the checks
+    /// running on this thread.
+    static NESTING: std::cell::RefCell<Vec<(&'static str, usize)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `check` on a list of the ordered set `set` one level deeper than
+/// the list around it (if any), and fails with [`Violation::TooDeep`] when
+/// that is more than `limit` levels below the outermost list. Checks are
+/// synchronous, so a per-thread count is the depth of the value being
+/// checked; it is restored however `check` ends.
+pub fn nested(
+    set: &'static str,
+    limit: usize,
+    check: impl FnOnce() -> Result<(), PolicyError>,
+) -> Result<(), PolicyError> {
+    struct Level(&'static str);
+    impl Drop for Level {
+        fn drop(&mut self) {
+            NESTING.with(|n| {
+                let mut n = n.borrow_mut();
+                if let Some(at) = n.iter().position(|(s, _)| *s == self.0) {
+                    n[at].1 -= 1;
+                    if n[at].1 == 0 {
+                        n.swap_remove(at);
+                    }
+                }
+            });
+        }
+    }
+    let depth = NESTING.with(|n| {
+        let mut n = n.borrow_mut();
+        match n.iter_mut().find(|(s, _)| *s == set) {
+            Some((_, d)) => {
+                *d += 1;
+                *d
+            }
+            None => {
+                n.push((set, 1));
+                1
+            }
+        }
+    });
+    let _level = Level(set);
+    if depth - 1 > limit {
+        return Err(PolicyError::here(Violation::TooDeep { set, limit }));
+    }
+    check()
 }

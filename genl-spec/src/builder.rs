@@ -164,6 +164,25 @@ impl Builder {
         self
     }
 
+    /// Limits how deep lists of the ordered set `set` may be nested in one
+    /// another (at most `levels` below the outermost), checked by the
+    /// generated `validate` before a request is sent; see
+    /// [`Options::with_max_nesting`]. The set must be an
+    /// [ordered set](Builder::ordered_set).
+    ///
+    /// ```no_run
+    /// genl_spec::Builder::new()
+    ///     .spec("specs/ovs_flow.yaml")
+    ///     .ordered_set("action-attrs")
+    ///     .max_nesting("action-attrs", 16)
+    ///     .generate()
+    ///     .unwrap();
+    /// ```
+    pub fn max_nesting(mut self, set: &str, levels: usize) -> Self {
+        self.options = self.options.with_max_nesting(set, levels);
+        self
+    }
+
     /// Writes to `dir` instead of `OUT_DIR`.
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.out_dir = Some(dir.as_ref().to_owned());
@@ -209,6 +228,14 @@ impl Builder {
             if !families.iter().any(|f| f == set) {
                 return Err(BuildError::Option(format!(
                     "ordered set `{set}`: no spec given to this builder has an attribute set `{set}`"
+                )));
+            }
+        }
+        for (set, _) in &self.options.max_nesting {
+            if !self.options.ordered_sets.contains(set) {
+                return Err(BuildError::Option(format!(
+                    "max nesting of `{set}`: only an ordered set's lists nest in one another; \
+                     make it one with `.ordered_set(\"{set}\")`"
                 )));
             }
         }

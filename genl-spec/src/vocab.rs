@@ -193,6 +193,10 @@ pub struct ContainerAttr {
     /// `view`: the derive also writes a borrowing view of the struct,
     /// `<Name>View<'a>` (see `genl_runtime::view`).
     pub view: bool,
+    /// `max_nesting = N`, on an ordered set's enum: lists of the set may be
+    /// nested in one another at most `N` levels below the outermost, a
+    /// limit of the kernel that a spec cannot state; `validate` checks it.
+    pub max_nesting: Option<usize>,
 }
 
 /// `#[genl(...)]` on a field of a `GenlStruct` (a fixed C struct).
@@ -682,11 +686,17 @@ impl ContainerAttr {
             match item.name().as_str() {
                 "set" => once(&mut out.set, item.string(errors), &item, errors),
                 "view" => out.view = item.flag(errors),
+                "max_nesting" => once(
+                    &mut out.max_nesting,
+                    item.int_in::<usize>(errors, "a number of levels"),
+                    &item,
+                    errors,
+                ),
                 other => errors.error_at(
                     &item.key,
                     format!(
-                        "unknown option `{other}` in `#[genl(...)]` on a struct; expected `set` \
-                         or `view`"
+                        "unknown option `{other}` in `#[genl(...)]` on a struct; expected `set`, \
+                         `view` or `max_nesting`"
                     ),
                 ),
             }
@@ -703,6 +713,10 @@ impl ToTokens for ContainerAttr {
         }
         if self.view {
             opts.push(quote!(view));
+        }
+        if let Some(n) = self.max_nesting {
+            let n = proc_macro2::Literal::usize_unsuffixed(n);
+            opts.push(quote!(max_nesting = #n));
         }
         if !opts.is_empty() {
             out.extend(quote!(#[genl(#(#opts),*)]));

@@ -113,6 +113,35 @@ fn an_ordered_set_must_be_a_set_of_some_spec() {
 }
 
 #[test]
+fn a_nesting_limit_is_for_an_ordered_set() {
+    let dir = temp_dir("nesting");
+    let err = Builder::new()
+        .spec(spec("../specs/ovs_flow.yaml"))
+        .max_nesting("action-attrs", 16)
+        .out_dir(&dir)
+        .generate()
+        .unwrap_err();
+    assert!(matches!(err, BuildError::Option(_)), "{err}");
+    assert!(
+        err.to_string().contains("max nesting of `action-attrs`"),
+        "{err}"
+    );
+    let files = Builder::new()
+        .spec(spec("../specs/ovs_flow.yaml"))
+        .ordered_set("action-attrs")
+        .max_nesting("action-attrs", 16)
+        .out_dir(&dir)
+        .generate()
+        .unwrap();
+    let code = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        code.contains("#[genl(set = \"action-attrs\", max_nesting = 16)]"),
+        "{code}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn without_out_dir_it_says_so() {
     // Integration tests have no OUT_DIR.
     assert!(std::env::var_os("OUT_DIR").is_none());

@@ -127,7 +127,7 @@ impl Socket {
     /// longer than the area cannot be read whole: it is reported as an
     /// `InvalidData` error naming its size, and the area grows to hold the
     /// next one that large. An overrun is `ENOBUFS`; on a non-blocking socket
-    /// an empty queue is `WouldBlock`.
+    /// an empty queue is `WouldBlock`; an empty read is `UnexpectedEof`.
     pub fn recv_into(&self, buf: &mut Vec<u8>) -> io::Result<(usize, Option<u32>)> {
         self.recv_into_with(buf, 0)
     }
@@ -147,6 +147,15 @@ impl Socket {
             *buf = vec![0; RX_AREA];
         }
         let (n, group) = self.raw.recv_msg(buf, libc::MSG_TRUNC | flags)?;
+        if n == 0 {
+            // The kernel sends no empty datagrams: the socket has nothing
+            // more to give, and a reader must not wait for the rest of an
+            // answer (or spin on empty reads).
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the netlink socket returned an empty read (closed)",
+            ));
+        }
         if n > buf.len() {
             let area = buf.len();
             *buf = vec![0; n];
@@ -159,6 +168,29 @@ impl Socket {
             ));
         }
         Ok((n, group))
+    }
+}
+
+/// Registers a non-blocking socket with tokio's reactor.
+#[cfg(feature = "tokio")]
+#[allow(unsafe_code)]
+pub(crate) fn register(socket: Socket) -> io::Result<tokio::io::unix::AsyncFd<Socket>> {
+    // SAFETY: a Socket owns its descriptor (an OwnedFd inside RawSocket) for
+    // its whole life and `as_raw_fd` always returns that descriptor; the
+    // AsyncFd takes ownership of the Socket, so the descriptor stays open
+    // and the same until the AsyncFd is dropped.
+    unsafe { tokio::io::unix::AsyncFd::register(socket) }.map_err(|e| e.into_parts().1)
+}
+
+impl AsFd for Socket {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.raw.as_fd()
+    }
+}
+
+impl AsRawFd for Socket {
+    fn as_raw_fd(&self) -> RawFd {
+        self.raw.as_raw_fd()
     }
 }
 
@@ -214,28 +246,5 @@ mod tests {
                 }
             }
         }
-    }
-}
-
-/// Registers a non-blocking socket with tokio's reactor.
-#[cfg(feature = "tokio")]
-#[allow(unsafe_code)]
-pub(crate) fn register(socket: Socket) -> io::Result<tokio::io::unix::AsyncFd<Socket>> {
-    // SAFETY: a Socket owns its descriptor (an OwnedFd inside RawSocket) for
-    // its whole life and `as_raw_fd` always returns that descriptor; the
-    // AsyncFd takes ownership of the Socket, so the descriptor stays open
-    // and the same until the AsyncFd is dropped.
-    unsafe { tokio::io::unix::AsyncFd::register(socket) }.map_err(|e| e.into_parts().1)
-}
-
-impl AsFd for Socket {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.raw.as_fd()
-    }
-}
-
-impl AsRawFd for Socket {
-    fn as_raw_fd(&self) -> RawFd {
-        self.raw.as_raw_fd()
     }
 }

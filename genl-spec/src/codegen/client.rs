@@ -1,6 +1,8 @@
 //! The client of a family: a `Client` with one method per operation and
 //! kind, thin wrappers over `genl_runtime::Connection`, and an `Event` enum
-//! of the notifications and events the family sends on its own.
+//! of the notifications and events the family sends on its own. With the
+//! async option, also an `AsyncClient` over `AsyncConnection` and a
+//! cloneable `SharedClient` over `SharedConnection`.
 
 use super::items::op_docs;
 use super::types::ident;
@@ -19,6 +21,8 @@ const RESERVED: &[&str] = &[
     "into_connection",
     "subscribe",
     "next_event",
+    "events",
+    "into_shared",
 ];
 
 /// Whether a client blocks or is async.
@@ -26,6 +30,9 @@ const RESERVED: &[&str] = &[
 enum Flavor {
     Blocking,
     Async,
+    /// Async over a `SharedConnection`: `&self` methods, and the client is
+    /// `Clone`.
+    Shared,
 }
 
 /// Names and helpers shared by the items of one family.
@@ -71,9 +78,12 @@ pub(super) fn client(family: &Family, with_async: bool) -> TokenStream {
     };
     let events = events(&ctx);
     ctx.has_events = !events.is_empty();
-    let blocking = client_struct(&ctx, Flavor::Blocking, unique("Client"));
+    let blocking = client_struct(&ctx, Flavor::Blocking, unique("Client"), None);
     let asynchronous = if with_async {
-        client_struct(&ctx, Flavor::Async, unique("AsyncClient"))
+        let shared = unique("SharedClient");
+        let mut both = client_struct(&ctx, Flavor::Async, unique("AsyncClient"), Some(&shared));
+        both.extend(client_struct(&ctx, Flavor::Shared, shared, None));
+        both
     } else {
         TokenStream::new()
     };
@@ -84,7 +94,14 @@ pub(super) fn client(family: &Family, with_async: bool) -> TokenStream {
     }
 }
 
-fn client_struct(ctx: &Ctx<'_>, flavor: Flavor, name: proc_macro2::Ident) -> TokenStream {
+/// One client struct; `shared` names the shared client an async one turns
+/// into.
+fn client_struct(
+    ctx: &Ctx<'_>,
+    flavor: Flavor,
+    name: proc_macro2::Ident,
+    shared: Option<&proc_macro2::Ident>,
+) -> TokenStream {
     let result = &ctx.result;
     let (conn, asyncness, dot_await, kind) = match flavor {
         Flavor::Blocking => (
@@ -99,6 +116,13 @@ fn client_struct(ctx: &Ctx<'_>, flavor: Flavor, name: proc_macro2::Ident) -> Tok
             quote!(.await),
             "An async client (on tokio, with genl-runtime's `tokio` feature)",
         ),
+        Flavor::Shared => (
+            quote!(::genl_runtime::SharedConnection),
+            quote!(async),
+            quote!(.await),
+            "A cloneable async client, shared by many tasks at once (on tokio, \
+             with genl-runtime's `tokio` feature)",
+        ),
     };
     let mut scope = Scope::new();
     for r in RESERVED {
@@ -111,7 +135,23 @@ fn client_struct(ctx: &Ctx<'_>, flavor: Flavor, name: proc_macro2::Ident) -> Tok
         .iter()
         .flat_map(|op| op_methods(ctx, flavor, op, &mut scope))
         .collect();
-    let event_methods = if ctx.has_events {
+    let event_methods = if ctx.has_events && flavor == Flavor::Shared {
+        let event_name = &ctx.event_name;
+        quote! {
+            /// Joins a multicast group of the family by name (see [`mcgrp`]);
+            /// its messages then come to every stream of [`Self::events`].
+            pub async fn subscribe(&self, group: &str) -> #result<(), ::genl_runtime::Error> {
+                self.conn.subscribe(FAMILY_NAME, group).await
+            }
+
+            /// A stream of the family's notifications and events, typed,
+            /// from now on (the first stream also gets those that came
+            /// while there was none).
+            pub async fn events(&self) -> #result<::genl_runtime::EventStream<#event_name>, ::genl_runtime::Error> {
+                self.conn.events().await
+            }
+        }
+    } else if ctx.has_events {
         let event_name = &ctx.event_name;
         quote! {
             /// Joins a multicast group of the family by name (see [`mcgrp`]);
@@ -134,28 +174,67 @@ fn client_struct(ctx: &Ctx<'_>, flavor: Flavor, name: proc_macro2::Ident) -> Tok
          each checking its request against the spec's policy before sending.",
         ctx.family.name
     );
+    let (derive, connect, connection) = match flavor {
+        Flavor::Shared => (
+            quote!(#[derive(Clone, Debug)]),
+            quote! {
+                /// Opens a connection and starts its routing task on the
+                /// current tokio runtime; the family is resolved on first
+                /// use. Clones of the client share the connection.
+                pub fn connect() -> #result<Self, ::genl_runtime::Error> {
+                    Ok(Self::with_connection(::genl_runtime::AsyncConnection::new()?.into_shared()?))
+                }
+            },
+            quote! {
+                /// The connection, for what the methods do not cover.
+                pub fn connection(&self) -> &#conn {
+                    &self.conn
+                }
+            },
+        ),
+        _ => (
+            quote!(#[derive(Debug)]),
+            quote! {
+                /// Opens a connection; the family is resolved on first use.
+                pub fn connect() -> #result<Self, ::genl_runtime::Error> {
+                    Ok(Self::with_connection(#conn::new()?))
+                }
+            },
+            quote! {
+                /// The connection, for what the methods do not cover.
+                pub fn connection(&mut self) -> &mut #conn {
+                    &mut self.conn
+                }
+            },
+        ),
+    };
+    let into_shared = shared.map(|shared| {
+        quote! {
+            /// Turns the client into one that many tasks use at once, over
+            /// the same connection (see `genl_runtime::SharedConnection`).
+            pub fn into_shared(self) -> #result<#shared, ::genl_runtime::Error> {
+                Ok(#shared::with_connection(self.conn.into_shared()?))
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
-        #[derive(Debug)]
+        #derive
         pub struct #name {
             conn: #conn,
         }
 
         impl #name {
-            /// Opens a connection; the family is resolved on first use.
-            pub fn connect() -> #result<Self, ::genl_runtime::Error> {
-                Ok(Self::with_connection(#conn::new()?))
-            }
+            #connect
 
             /// A client over an existing connection.
             pub fn with_connection(conn: #conn) -> Self {
                 Self { conn }
             }
 
-            /// The connection, for what the methods do not cover.
-            pub fn connection(&mut self) -> &mut #conn {
-                &mut self.conn
-            }
+            #connection
+
+            #into_shared
 
             /// Gives the connection back.
             pub fn into_connection(self) -> #conn {
@@ -174,7 +253,11 @@ fn op_methods(ctx: &Ctx<'_>, flavor: Flavor, op: &Op, scope: &mut Scope) -> Vec<
     let result = &ctx.result;
     let (asyncness, dot_await) = match flavor {
         Flavor::Blocking => (TokenStream::new(), TokenStream::new()),
-        Flavor::Async => (quote!(async), quote!(.await)),
+        Flavor::Async | Flavor::Shared => (quote!(async), quote!(.await)),
+    };
+    let receiver = match flavor {
+        Flavor::Shared => quote!(&self),
+        _ => quote!(&mut self),
     };
     let mut out = Vec::new();
     if op
@@ -237,7 +320,7 @@ fn op_methods(ctx: &Ctx<'_>, flavor: Flavor, op: &Op, scope: &mut Scope) -> Vec<
         out.push(quote! {
             #doc
             #allow
-            pub #asyncness fn #method(&mut self, #header_param request: &#request) -> #result<#ret, ::genl_runtime::Error> {
+            pub #asyncness fn #method(#receiver, #header_param request: &#request) -> #result<#ret, ::genl_runtime::Error> {
                 #body
             }
         });
@@ -266,6 +349,11 @@ fn op_methods(ctx: &Ctx<'_>, flavor: Flavor, op: &Op, scope: &mut Scope) -> Vec<
                 quote! { self.conn.dump(#header_arg, request).await },
                 "a stream of fixed headers and attributes, one per reply",
             ),
+            (Flavor::Shared, _) => (
+                quote!(::genl_runtime::SharedDump<#request>),
+                quote! { self.conn.dump(#header_arg, request).await },
+                "a stream of fixed headers and attributes, one per reply",
+            ),
         };
         let doc = op_docs(
             &format!("Dumps `{op_name}`: {what}, until the kernel's last."),
@@ -273,7 +361,7 @@ fn op_methods(ctx: &Ctx<'_>, flavor: Flavor, op: &Op, scope: &mut Scope) -> Vec<
         );
         out.push(quote! {
             #doc
-            pub #asyncness fn #method(&mut self, #header_param request: &#request) -> #result<#ret, ::genl_runtime::Error> {
+            pub #asyncness fn #method(#receiver, #header_param request: &#request) -> #result<#ret, ::genl_runtime::Error> {
                 #body
             }
         });

@@ -338,6 +338,7 @@ fn message_struct(
     let container = ContainerAttr {
         set: Some(set_name.to_owned()),
         view: options.views,
+        max_nesting: None,
     };
     let catch_all = MessageField::Unknown;
     let vec = &p.vec;

@@ -36,6 +36,9 @@ pub struct Options {
     /// Sets generated as ordered lists, by spec name; see
     /// [`Options::with_ordered_set`].
     pub ordered_sets: Vec<String>,
+    /// Nesting limits of ordered sets, by spec name; see
+    /// [`Options::with_max_nesting`].
+    pub max_nesting: Vec<(String, usize)>,
     /// Implement serde's traits behind the `serde` feature; see
     /// [`Options::with_serde`].
     pub serde: bool,
@@ -111,7 +114,9 @@ impl Options {
 
     /// With `true`, each generic netlink family also gets an `AsyncClient`
     /// beside its `Client`: the same methods, `async`, over
-    /// `genl_runtime::AsyncConnection`. The crate that includes the code
+    /// `genl_runtime::AsyncConnection`, and a `SharedClient` (`Clone`, with
+    /// `&self` methods) over `genl_runtime::SharedConnection` for many
+    /// tasks at once. The crate that includes the code
     /// then needs genl-runtime's `tokio` feature. Off by default.
     pub fn with_async_client(mut self, on: bool) -> Self {
         self.async_client = on;
@@ -168,6 +173,19 @@ impl Options {
     /// with these options.
     pub fn with_ordered_set(mut self, set: impl Into<String>) -> Self {
         self.ordered_sets.push(set.into());
+        self
+    }
+
+    /// Limits how deep lists of the ordered set `set` (see
+    /// [`Options::with_ordered_set`]) may be nested in one another: at most
+    /// `levels` below the outermost list. A spec cannot state such a limit,
+    /// and the kernel may have one: Open vSwitch refuses action lists nested
+    /// deeper than 16 (`OVS_COPY_ACTIONS_MAX_DEPTH`; `clone`, `sample`,
+    /// `check_pkt_len` and `dec_ttl` each add a level). The generated
+    /// `validate` (and so every client, before sending) then fails with
+    /// `Violation::TooDeep` at the path of the list that is one too deep.
+    pub fn with_max_nesting(mut self, set: impl Into<String>, levels: usize) -> Self {
+        self.max_nesting.push((set.into(), levels));
         self
     }
 

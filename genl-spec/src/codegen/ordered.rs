@@ -63,6 +63,12 @@ pub(super) fn ordered_set(
     };
     let container = ContainerAttr {
         set: Some(set.name.clone()),
+        max_nesting: options
+            .max_nesting
+            .iter()
+            .rev()
+            .find(|(s, _)| *s == set.name)
+            .map(|(_, n)| *n),
         ..ContainerAttr::default()
     };
     let doc = docs(Some(

@@ -7,7 +7,7 @@ mod live {
     use std::time::Duration;
 
     use genl_compile_tests::corpus::netdev::{
-        AsyncClient, Client, DevGetDumpRequest, Event, mcgrp,
+        AsyncClient, Client, DevGetDoRequest, DevGetDumpRequest, Event, mcgrp,
     };
     use genl_testkit::Netns;
 
@@ -52,6 +52,72 @@ mod live {
                     seen.push(d.unwrap().1.ifindex.unwrap());
                 }
                 assert!(seen.contains(&1) && seen.contains(&want), "{seen:?}");
+            });
+        });
+    }
+
+    #[test]
+    fn the_shared_client_serves_many_tasks_at_once() {
+        let Some(ns) = Netns::new("netdev shared client") else {
+            return;
+        };
+        ns.veth("sv0", "sv1");
+        let want = [ns.ifindex("sv0"), ns.ifindex("sv1")];
+        ns.run(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let c = AsyncClient::connect().unwrap().into_shared().unwrap();
+                let mut events = c.events().await.unwrap();
+                c.subscribe(mcgrp::MGMT).await.unwrap();
+                // Clones of one client in many tasks: dumps and gets of
+                // each device, each answered with its own.
+                let tasks: Vec<_> = (0..60)
+                    .map(|i| {
+                        let c = c.clone();
+                        let ifindex = [1, want[0], want[1]][i % 3];
+                        tokio::spawn(async move {
+                            if i % 10 == 0 {
+                                let mut dump =
+                                    c.dev_get_dump(&DevGetDumpRequest::default()).await.unwrap();
+                                let mut seen = Vec::new();
+                                while let Some(d) = dump.next().await {
+                                    seen.push(d.unwrap().1.ifindex.unwrap());
+                                }
+                                let mut all = vec![1, want[0], want[1]];
+                                all.sort();
+                                seen.sort();
+                                assert_eq!(seen, all);
+                            } else {
+                                let req = DevGetDoRequest {
+                                    ifindex: Some(ifindex),
+                                    ..Default::default()
+                                };
+                                let d = c.dev_get(&req).await.unwrap();
+                                assert_eq!(d.ifindex, Some(ifindex));
+                            }
+                        })
+                    })
+                    .collect();
+                for t in tasks {
+                    t.await.unwrap();
+                }
+                // The event stream made before subscribing gets the group's.
+                ns.veth("sn0", "sn1");
+                let mut new = [ns.ifindex("sn0"), ns.ifindex("sn1")];
+                new.sort();
+                let mut added = Vec::new();
+                while added.len() < 2 {
+                    match events.next().await.unwrap() {
+                        Event::DevAddNtf(d) => added.push(d.ifindex.unwrap()),
+                        Event::DevChangeNtf(_) => {}
+                        other => panic!("unexpected {other:?}"),
+                    }
+                }
+                added.sort();
+                assert_eq!(added, new.to_vec());
             });
         });
     }
