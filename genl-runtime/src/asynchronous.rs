@@ -15,7 +15,7 @@ use crate::exchange::{
     Collector, DumpState, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
     decode_event, decode_reply, dumps_alone,
 };
-use crate::family::Family;
+use crate::family::{self, Family};
 use crate::nlctrl;
 use crate::request::{Events, Reply, Request, RequestKind};
 use crate::shared::{Handover, SharedConnection};
@@ -119,32 +119,13 @@ impl AsyncConnection {
     /// Looks a family up by name through nlctrl (once; then from the cache).
     pub async fn family(&mut self, name: &str) -> Result<&Family, Error> {
         if !self.ex.families.contains_key(name) {
-            let req = nlctrl::GetfamilyDoRequest {
-                family_name: Some(name.to_owned()),
-                ..Default::default()
-            };
+            let req = family::lookup_request(name);
             // A name nlctrl's policy refuses (too long) fails here.
             self.ex.check(&req)?;
-            let reply = match self
+            let answer = self
                 .request_with_id(msg_type::GENL_ID_CTRL, &(), &req, 0)
-                .await
-            {
-                Ok(Some(((), reply))) => reply,
-                Ok(None) => {
-                    return Err(Error::NoReply {
-                        operation: "getfamily",
-                    });
-                }
-                Err(Error::Kernel(e)) if e.errno == libc::ENOENT => {
-                    return Err(Error::FamilyNotFound {
-                        family: name.to_owned(),
-                    });
-                }
-                Err(e) => return Err(e),
-            };
-            let family = Family::from_reply(&reply).ok_or_else(|| {
-                Error::Protocol(format!("nlctrl described `{name}` without its id"))
-            })?;
+                .await;
+            let family = family::from_lookup(name, answer)?;
             self.ex.families.insert(name.to_owned(), family);
         }
         Ok(&self.ex.families[name])

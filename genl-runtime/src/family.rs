@@ -1,7 +1,8 @@
 //! What the kernel says about a registered family: its id, version, header
 //! size, commands and multicast groups, as nlctrl reports them.
 
-use crate::nlctrl::{GetfamilyDoReply, OpFlags};
+use crate::Error;
+use crate::nlctrl::{GetfamilyDoReply, GetfamilyDoRequest, OpFlags};
 
 /// A generic netlink family as registered in the running kernel.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -79,4 +80,38 @@ impl Family {
     pub fn op(&self, cmd: u32) -> Option<&FamilyOp> {
         self.ops.iter().find(|op| op.cmd == cmd)
     }
+}
+
+/// The nlctrl request that looks the family `name` up; every connection
+/// checks it against nlctrl's policy (a name too long fails) and sends it.
+pub(crate) fn lookup_request(name: &str) -> GetfamilyDoRequest {
+    GetfamilyDoRequest {
+        family_name: Some(name.to_owned()),
+        ..Default::default()
+    }
+}
+
+/// The family that nlctrl's answer to [`lookup_request`] describes: a
+/// missing family is [`Error::FamilyNotFound`], an answer without a reply or
+/// without the family's id is an error too.
+pub(crate) fn from_lookup(
+    name: &str,
+    answer: Result<Option<((), GetfamilyDoReply)>, Error>,
+) -> Result<Family, Error> {
+    let reply = match answer {
+        Ok(Some(((), reply))) => reply,
+        Ok(None) => {
+            return Err(Error::NoReply {
+                operation: "getfamily",
+            });
+        }
+        Err(Error::Kernel(e)) if e.errno == libc::ENOENT => {
+            return Err(Error::FamilyNotFound {
+                family: name.to_owned(),
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    Family::from_reply(&reply)
+        .ok_or_else(|| Error::Protocol(format!("nlctrl described `{name}` without its id")))
 }

@@ -33,7 +33,7 @@ use crate::exchange::{
     Pending, RawNotification, RawReply, RawRequest, Routed, answers, decode_event, decode_reply,
     interpret, next_seq, notification, write_raw, write_request,
 };
-use crate::family::Family;
+use crate::family::{self, Family};
 use crate::nlctrl;
 use crate::request::{Events, Reply, Request, RequestKind};
 use crate::socket::Socket;
@@ -435,31 +435,13 @@ impl SharedConnection {
         if let Some(f) = self.inner().lock().families.get(name) {
             return Ok(f.clone());
         }
-        let req = nlctrl::GetfamilyDoRequest {
-            family_name: Some(name.to_owned()),
-            ..Default::default()
-        };
+        let req = family::lookup_request(name);
         // A name nlctrl's policy refuses (too long) fails here.
         self.check(&req)?;
-        let reply = match self
+        let answer = self
             .request_with_id(msg_type::GENL_ID_CTRL, &(), &req, 0)
-            .await
-        {
-            Ok(Some(((), reply))) => reply,
-            Ok(None) => {
-                return Err(Error::NoReply {
-                    operation: "getfamily",
-                });
-            }
-            Err(Error::Kernel(e)) if e.errno == libc::ENOENT => {
-                return Err(Error::FamilyNotFound {
-                    family: name.to_owned(),
-                });
-            }
-            Err(e) => return Err(e),
-        };
-        let family = Family::from_reply(&reply)
-            .ok_or_else(|| Error::Protocol(format!("nlctrl described `{name}` without its id")))?;
+            .await;
+        let family = family::from_lookup(name, answer)?;
         self.inner()
             .lock()
             .families
