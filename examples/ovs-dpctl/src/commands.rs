@@ -495,6 +495,22 @@ struct FlowReply<'a> {
     ufid: Option<&'a [u8]>,
 }
 
+/// The [`FlowReply`] of a generated flow reply (the get and the dump reply
+/// are types of their own with the same fields).
+macro_rules! flow_reply {
+    ($f:expr) => {
+        FlowReply {
+            key: $f.key.as_deref(),
+            mask: $f.mask.as_deref(),
+            actions: $f.actions.as_deref(),
+            stats: $f.stats,
+            tcp_flags: $f.tcp_flags,
+            used: $f.used,
+            ufid: $f.ufid.as_deref(),
+        }
+    };
+}
+
 /// TCP flags as tcpdump writes them (`S`, `F`, `P`, `R`, `U`, `.`, ...).
 fn tcp_flags_letters(f: u16) -> String {
     if f == 0 {
@@ -767,21 +783,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 .map_err(|e| why(&e))?
             {
                 let (_, f) = r.map_err(|e| why(&e))?;
-                println!(
-                    "{}",
-                    flow_line(
-                        &FlowReply {
-                            key: f.key.as_deref(),
-                            mask: f.mask.as_deref(),
-                            actions: f.actions.as_deref(),
-                            stats: f.stats,
-                            tcp_flags: f.tcp_flags,
-                            used: f.used,
-                            ufid: f.ufid.as_deref(),
-                        },
-                        cli.more
-                    )
-                );
+                println!("{}", flow_line(&flow_reply!(f), cli.more));
             }
         }
         Command::AddFlow { args } | Command::ModFlow { args } => {
@@ -827,21 +829,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             let (_, f) = c
                 .get(&header, &req)
                 .map_err(|e| format!("getting flow ({})", why(&e)))?;
-            println!(
-                "{}",
-                flow_line(
-                    &FlowReply {
-                        key: f.key.as_deref(),
-                        mask: f.mask.as_deref(),
-                        actions: f.actions.as_deref(),
-                        stats: f.stats,
-                        tcp_flags: f.tcp_flags,
-                        used: f.used,
-                        ufid: f.ufid.as_deref(),
-                    },
-                    cli.more
-                )
-            );
+            println!("{}", flow_line(&flow_reply!(f), cli.more));
         }
         Command::DelFlows { args } => {
             // `del-flows [DP]` flushes; `del-flows [DP] FILE` deletes the
