@@ -57,12 +57,7 @@ fn the_async_connection_survives_a_storm_too() {
         return;
     };
     ns.run(|| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()
-            .unwrap();
-        rt.block_on(async {
+        runtime().block_on(async {
             let mut c = AsyncConnection::new().unwrap();
             c.socket().set_recv_buffer(4096).unwrap();
             if let Err(e) = c.subscribe("netdev", "mgmt").await {
@@ -160,12 +155,7 @@ fn a_shared_connection_reports_the_overrun_once_to_each_caller_and_stream() {
         return;
     };
     ns.run(|| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()
-            .unwrap();
-        rt.block_on(async {
+        runtime().block_on(async {
             let c = AsyncConnection::new().unwrap().into_shared().unwrap();
             c.socket().set_recv_buffer(4096).unwrap();
             if let Err(e) = c.subscribe("netdev", "mgmt").await {
@@ -228,4 +218,13 @@ fn a_shared_connection_reports_the_overrun_once_to_each_caller_and_stream() {
             }
         });
     });
+}
+
+/// A runtime for one async test, with I/O and timers.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .unwrap()
 }

@@ -93,25 +93,9 @@ mod guest {
         ("swb", "swb0", "02:00:00:00:00:0b", "192.0.2.2"),
     ];
 
-    /// Runs a program, returning its stdout, or failing with its stderr.
+    /// Runs a program, returning its stdout, or failing with its output.
     fn run(program: &str, args: &[&str]) -> Result<String, Failed> {
-        let out = Command::new(program)
-            .args(args)
-            .output()
-            .map_err(|e| format!("cannot run {program}: {e}"))?;
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        eprintln!("$ {program} {}\n{stdout}", args.join(" "));
-        if !out.status.success() {
-            return Err(format!(
-                "{program} {} failed ({}): {}{}",
-                args.join(" "),
-                out.status,
-                stdout,
-                String::from_utf8_lossy(&out.stderr)
-            )
-            .into());
-        }
-        Ok(stdout)
+        genl_testkit::output_of(program, args).map_err(Failed::from)
     }
 
     /// Two namespaces, each with a veth whose peer is in the root

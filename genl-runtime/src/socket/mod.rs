@@ -148,9 +148,9 @@ impl Socket {
         }
         let (n, group) = self.raw.recv_msg(buf, libc::MSG_TRUNC | flags)?;
         if n == 0 {
-            // The kernel sends no empty datagrams: the socket has nothing
-            // more to give, and a reader must not wait for the rest of an
-            // answer (or spin on empty reads).
+            // The kernel sends no empty datagrams (and refuses to send one
+            // from a user port, ENODATA): a reader must not wait for the rest
+            // of an answer, or spin on empty reads, if one ever comes.
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
                 "the netlink socket returned an empty read (closed)",

@@ -134,15 +134,30 @@ impl Drop for Netns {
     }
 }
 
-fn run(program: &str, args: &[&str]) {
+/// Runs a program and returns its stdout; a program that cannot start or
+/// exits unsuccessfully is an error with its stdout and stderr. The command
+/// and its output are echoed to stderr (captured by the test harness).
+pub fn output_of(program: &str, args: &[&str]) -> Result<String, String> {
     let out = Command::new(program)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprintln!("$ {program} {}\n{stdout}", args.join(" "));
+    if !out.status.success() {
+        return Err(format!(
+            "{program} {} failed ({}): {}{}",
+            args.join(" "),
+            out.status,
+            stdout,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(stdout)
+}
+
+fn run(program: &str, args: &[&str]) {
+    if let Err(e) = output_of(program, args) {
+        panic!("{e}");
+    }
 }

@@ -11,24 +11,9 @@ pub type TestResult = Result<(), Failed>;
 /// A test: its name and its function.
 pub type Test = (&'static str, fn() -> TestResult);
 
-/// Runs a program, returning its stdout, or failing with its stderr.
+/// Runs a program, returning its stdout, or failing with its output.
 pub fn run(program: &str, args: &[&str]) -> Result<String, Failed> {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    eprintln!("$ {program} {}\n{stdout}", args.join(" "));
-    if !out.status.success() {
-        return Err(format!(
-            "{program} {} failed ({}): {}",
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(stdout)
+    genl_testkit::output_of(program, args).map_err(Failed::from)
 }
 
 /// A datapath made by `ovs-dpctl add-dp`, deleted on drop.
