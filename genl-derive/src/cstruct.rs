@@ -206,6 +206,7 @@ fn generate(ident: &syn::Ident, members: &[Member<'_>]) -> TokenStream {
             }
 
             #[allow(unused_mut, unused_assignments)]
+            #[inline]
             fn read(
                 __genl_bytes: &[u8],
             ) -> ::core::result::Result<Self, ::genl_runtime::wire::DecodeError> {

@@ -259,6 +259,7 @@ fn generate(
     let slots = proc_macro2::Literal::usize_unsuffixed(slots);
 
     let accessors = attrs.iter().map(|a| accessor(a, &p));
+    let children = attrs.iter().filter_map(child);
     let owned = attrs.iter().map(|a| owned(a, &p));
     let members = attrs.iter().map(|a| a.member);
     let ids: Vec<u16> = attrs.iter().map(|a| a.id).collect();
@@ -301,7 +302,7 @@ fn generate(
     let to_owned_body = if attrs.iter().any(|a| matches!(a.read, Read::Raw)) {
         quote! {
             <#ident as ::genl_runtime::GenlMessage>::decode_at(self.index.bytes(), __genl_depth)
-                .map_err(|__genl_e| self.index.trail().wrap(__genl_e))
+                .map_err(|__genl_e| self.index.wrap(__genl_e))
         }
     } else {
         let uses_depth = attrs
@@ -313,7 +314,7 @@ fn generate(
             // decoder, and only there.
             if self.index.repeats() {
                 return <#ident as ::genl_runtime::GenlMessage>::decode_at(self.index.bytes(), __genl_depth)
-                    .map_err(|__genl_e| self.index.trail().wrap(__genl_e));
+                    .map_err(|__genl_e| self.index.wrap(__genl_e));
             }
             #depth_unused
             #result::Ok(#ident {
@@ -330,6 +331,7 @@ fn generate(
             /// Checks the attribute headers of `buf` (the attributes of a
             /// message, without its headers) and indexes them, in one pass
             /// and without allocating.
+            #[inline]
             #vis fn new(buf: &'a [u8]) -> #result<Self, #error> {
                 <Self as #view::GenlView<'a>>::parse(buf, #view::Trail::ROOT)
             }
@@ -379,7 +381,8 @@ fn generate(
             impl<'a> #view::GenlView<'a> for #name<'a> {
                 type Owned = #ident;
 
-                fn parse(buf: &'a [u8], trail: #view::Trail) -> #result<Self, #error> {
+                fn parse(buf: &'a [u8], trail: #view::Trail<'a>) -> #result<Self, #error> {
+                    let trail = trail.rooted(buf, <Self as #view::GenlView<'a>>::locate);
                     match #view::Index::new(buf, trail) {
                         #result::Ok(index) => #result::Ok(#name { index }),
                         #result::Err(e) => #result::Err(e),
@@ -392,6 +395,17 @@ fn generate(
 
                 fn to_owned_at(&self, __genl_depth: usize) -> #result<#ident, #error> {
                     #to_owned_body
+                }
+
+                fn locate(
+                    buf: &[u8],
+                    target: #view::Target,
+                    path: &mut ::std::vec::Vec<::genl_runtime::wire::PathSegment>,
+                ) {
+                    #view::locate(buf, target, path, |__genl_ty: u16| match __genl_ty {
+                        #(#children)*
+                        _ => ::core::option::Option::None,
+                    })
                 }
             }
 
@@ -417,6 +431,25 @@ fn generate(
 /// The view type of the nested set of `elem`.
 fn nested_view(elem: &syn::Type, span: Span) -> TokenStream {
     quote_spanned!(span=> <#elem as ::genl_runtime::view::HasView>::View<'a>)
+}
+
+/// The arm of `locate` for a field whose nests have views: how the view
+/// reaches them, for the paths of errors.
+fn child(a: &ViewField<'_>) -> Option<TokenStream> {
+    let (id, name, span) = (a.id, &a.name, a.span);
+    let step = match (&a.read, a.shape) {
+        (Read::Nested, Shape::Single { .. }) => quote!(Nest),
+        (Read::Nested, _) => quote!(Repeated),
+        (Read::IndexedViews, _) => quote!(Indexed),
+        _ => return None,
+    };
+    let v = nested_view(a.elem?, span);
+    Some(quote_spanned! {span=>
+        #id => ::core::option::Option::Some(::genl_runtime::view::Child::#step(
+            #name,
+            <#v as ::genl_runtime::view::GenlView<'a>>::locate,
+        )),
+    })
 }
 
 /// The function that reads one value, and the type it gives.
@@ -490,7 +523,7 @@ fn accessor(a: &ViewField<'_>, p: &Paths) -> TokenStream {
             let v = nested_view(elem, span);
             (
                 quote_spanned!(span=> #result<#option<#v>, #error>),
-                quote_spanned!(span=> self.index.reader().nest(#id, #name)),
+                quote_spanned!(span=> self.index.reader().nest(#id)),
             )
         }
         (Read::Nested, _, Some(elem)) => {
@@ -530,6 +563,7 @@ fn accessor(a: &ViewField<'_>, p: &Paths) -> TokenStream {
     quote! {
         #[doc = #title]
         #docs
+        #[inline]
         #vis fn #m(&self) -> #ret {
             #body
         }

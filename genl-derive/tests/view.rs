@@ -557,14 +557,11 @@ fn views_are_as_deep_as_the_owned_decoder_goes() {
     let view = AllView::new(&buf).unwrap();
     let e = view.to_owned().unwrap_err();
     assert_eq!(e.kind(), owned.kind());
-    // Paths deeper than a trail holds are elided in the middle.
-    assert_eq!(
-        e.path_string(),
-        format!("{}.….recursive", ".recursive".repeat(7))
-    );
+    // The path is named from the top level when the error happens: whole,
+    // as the owned decoder's.
+    assert_eq!(e.path_string(), owned.path_string());
     assert_eq!(owned.path_string(), ".recursive".repeat(33));
-    // The accessors themselves go as deep as asked; the trail keeps the
-    // first steps of the path and elides the rest.
+    // The accessors themselves go as deep as asked.
     let mut v = view;
     for _ in 0..40 {
         v = v.recursive().unwrap().unwrap();
@@ -582,16 +579,51 @@ fn views_are_as_deep_as_the_owned_decoder_goes() {
         v = v.recursive().unwrap().unwrap();
     }
     let e = v.r#type().unwrap_err();
-    assert_eq!(
-        e.path_string(),
-        ".recursive.recursive.recursive.recursive.recursive.recursive.recursive.….type"
-    );
-    assert_eq!(Trail::CAPACITY, 8);
+    assert_eq!(e.path_string(), format!("{}.type", ".recursive".repeat(10)));
 }
 
 #[test]
-fn a_view_starts_anywhere_with_a_trail() {
-    let buf = attr(1, &[1]);
-    let v = LeafView::parse(&buf, Trail::ROOT.attr("ops").index(3)).unwrap();
-    assert_eq!(v.a().unwrap_err().path_string(), ".ops[3].a");
+fn paths_are_named_from_the_top_level() {
+    let good = attr(1, &1u32.to_ne_bytes());
+    let bad = attr(1, &[1]);
+    // The third `multi-nest` among other attributes, the last a repeat,
+    // in a nest; then element 2 of an indexed array.
+    let inner = [
+        nest(17, &good),
+        attr(9, b"x\0"),
+        nest(17, &good),
+        attr(0, &1u32.to_ne_bytes()),
+        nest(17, &bad),
+        attr(0, &2u32.to_ne_bytes()),
+        nest(
+            21,
+            &[nest(0, &good), nest(1, &good), nest(2, &bad)].concat(),
+        ),
+    ]
+    .concat();
+    let buf = [attr(0, &1u32.to_ne_bytes()), nest(16, &inner)].concat();
+    let v = AllView::new(&buf).unwrap();
+    let r = v.recursive().unwrap().unwrap();
+    let leaves = r.multi_nest().collect::<Result<Vec<_>, _>>().unwrap();
+    assert_eq!(
+        leaves[2].a().unwrap_err().path_string(),
+        ".recursive.multi-nest[2].a"
+    );
+    assert!(leaves[1].a().is_ok());
+    let elements = r.indexed().collect::<Result<Vec<_>, _>>().unwrap();
+    assert_eq!(
+        elements[2].a().unwrap_err().path_string(),
+        ".recursive.indexed[2].a"
+    );
+    assert_eq!(
+        All::decode(&buf).unwrap_err().path_string(),
+        ".recursive.multi-nest[2].a"
+    );
+    // Debug writes where a view is.
+    assert!(format!("{:?}", leaves[2]).ends_with("at: .recursive.multi-nest[2] }"));
+    // A view of bytes it was not reached through is a top level of its own.
+    let own = LeafView::new(&bad).unwrap();
+    assert_eq!(own.a().unwrap_err().path_string(), ".a");
+    let own = LeafView::parse(&bad, Trail::ROOT).unwrap();
+    assert_eq!(own.a().unwrap_err().path_string(), ".a");
 }

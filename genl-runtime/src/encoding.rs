@@ -53,6 +53,7 @@ pub mod uint {
     }
 
     /// Reads the value.
+    #[inline]
     pub fn decode(attr: &Attr<'_>) -> Result<u64, DecodeError> {
         attr.uint()
     }
@@ -73,6 +74,7 @@ pub mod sint {
     }
 
     /// Reads the value.
+    #[inline]
     pub fn decode(attr: &Attr<'_>) -> Result<i64, DecodeError> {
         attr.sint()
     }
@@ -417,6 +419,7 @@ pub mod bitfield32 {
     }
 
     /// Reads the value.
+    #[inline]
     pub fn decode(attr: &Attr<'_>) -> Result<Bitfield32, DecodeError> {
         if attr.payload.len() != 8 {
             return Err(DecodeError::new(DecodeErrorKind::WrongSize {

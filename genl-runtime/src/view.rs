@@ -76,15 +76,15 @@ use std::marker::PhantomData;
 
 /// A borrowing view of a set of attributes. Implemented by the views that
 /// `#[derive(GenlMessage)]` writes for structs marked `view`, and by
-/// [`TypeValueView`].
+/// [`TypeValueView`] and [`OrderedView`].
 pub trait GenlView<'a>: Sized + Copy {
     /// The owned type the view reads as.
     type Owned;
 
     /// Checks the attribute headers of `buf` and indexes them; `trail` is
-    /// where `buf` sits in its message ([`Trail::ROOT`] for a message's
-    /// attributes), for the paths of errors.
-    fn parse(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError>;
+    /// the message `buf` was reached from ([`Trail::ROOT`] when `buf` holds
+    /// a message's attributes), for the paths of errors.
+    fn parse(buf: &'a [u8], trail: Trail<'a>) -> Result<Self, DecodeError>;
 
     /// The attributes the view reads.
     fn bytes(&self) -> &'a [u8];
@@ -93,6 +93,12 @@ pub trait GenlView<'a>: Sized + Copy {
     /// for a message's top level), with the owned decoder's limit
     /// [`MAX_DEPTH`].
     fn to_owned_at(&self, depth: usize) -> Result<Self::Owned, DecodeError>;
+
+    /// Names the way from `buf`, attributes of this view's set, down to the
+    /// nested attributes at `target`: pushes onto `path` (outermost first)
+    /// the steps the accessors take to reach them. Called only to name the
+    /// path of an error, never on the way to a value.
+    fn locate(buf: &[u8], target: Target, path: &mut Vec<PathSegment>);
 }
 
 /// A type with a borrowing view: implemented by `#[derive(GenlMessage)]` for
@@ -114,100 +120,190 @@ pub trait HasView: Sized {
     }
 }
 
-/// The path from a message's top level to a view: the names of the
-/// attributes (and positions in arrays) it sits in, so that its errors read
-/// like the owned decoder's (`.key.ipv4`).
-///
-/// It holds up to [`Trail::CAPACITY`] steps without allocating; deeper steps
-/// are written as one `…` step.
+/// The [`GenlView::locate`] of a view's set.
+pub type Locate = fn(&[u8], Target, &mut Vec<PathSegment>);
+
+/// Where a buffer is in memory: the addresses of its first byte and of the
+/// byte past its end. A nested view's buffer lies inside its message's, so
+/// that [`GenlView::locate`] can find it again from the top level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Trail {
-    steps: [Step; Trail::CAPACITY],
-    len: u8,
+pub struct Target {
+    start: usize,
+    end: usize,
 }
 
-/// One step of a [`Trail`]: an attribute's name, or a number (a position
-/// in an array, or with [`Step::TYPE`] set an attribute type). Two variants
-/// only, so that a step takes the 16 bytes of a `&str` (the number lives
-/// beside the null pointer), and a trail is moved around with its view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Step {
-    Attr(&'static str),
-    Num(u64),
+impl Target {
+    /// The place of `buf`.
+    pub fn of(buf: &[u8]) -> Target {
+        let start = buf.as_ptr() as usize;
+        Target {
+            start,
+            end: start + buf.len(),
+        }
+    }
+
+    /// Whether `self` lies inside `outer`.
+    fn within(self, outer: Target) -> bool {
+        outer.start <= self.start && self.end <= outer.end
+    }
 }
 
-impl Step {
-    /// The bit of [`Step::Num`] that makes the number an attribute type.
-    const TYPE: u64 = 1 << 63;
+/// How a view reaches the views of one of its nested attributes, for
+/// [`locate`]: the step written into an error's path.
+#[derive(Clone, Copy, Debug)]
+pub enum Child {
+    /// A nest read by its last occurrence: `.name`.
+    Nest(&'static str, Locate),
+    /// A repeated nest (`multi_attr`): `.name[i]`, `i` counting the
+    /// attributes of its type.
+    Repeated(&'static str, Locate),
+    /// An `indexed_array` of nests: `.name[i]`, `i` counting the elements.
+    Indexed(&'static str, Locate),
+}
 
-    fn segment(self) -> PathSegment {
-        match self {
-            Step::Attr(name) => PathSegment::Attr(name),
-            Step::Num(n) if n & Self::TYPE != 0 => PathSegment::Type(n as u16),
-            Step::Num(i) => PathSegment::Index(usize::try_from(i).unwrap_or(usize::MAX)),
+/// The longest path [`locate`] names; deeper steps are written as one `…`
+/// step (a view reached through that many nests is not a message's).
+const MAX_PATH: usize = 256;
+
+/// The [`GenlView::locate`] of a view whose nested attributes `child` maps
+/// by type: finds the attribute of `buf` holding `target`, writes its step
+/// and goes on in its nest. Stops where `target` is `buf` itself, or is in
+/// nothing a view reaches.
+pub fn locate(
+    buf: &[u8],
+    target: Target,
+    path: &mut Vec<PathSegment>,
+    child: impl Fn(u16) -> Option<Child>,
+) {
+    if Target::of(buf) == target || path.len() >= MAX_PATH {
+        if path.len() >= MAX_PATH {
+            path.push(PathSegment::Attr("…"));
+        }
+        return;
+    }
+    // The attribute holding `target` (the headers were checked when the
+    // view was built).
+    let Some(a) = attrs(buf)
+        .map_while(Result::ok)
+        .find(|a| target.within(Target::of(a.payload)))
+    else {
+        return;
+    };
+    let Some(c) = child(a.ty) else {
+        return;
+    };
+    let payload = a.payload;
+    let seen = || {
+        attrs(buf)
+            .map_while(Result::ok)
+            .take_while(|b| b.payload.as_ptr() != payload.as_ptr())
+            .filter(|b| b.ty == a.ty)
+            .count()
+    };
+    match c {
+        Child::Nest(name, next) => {
+            path.push(PathSegment::Attr(name));
+            next(payload, target, path);
+        }
+        Child::Repeated(name, next) => {
+            path.push(PathSegment::Attr(name));
+            path.push(PathSegment::Index(seen()));
+            next(payload, target, path);
+        }
+        Child::Indexed(name, next) => {
+            path.push(PathSegment::Attr(name));
+            if Target::of(payload) == target {
+                return;
+            }
+            let element = attrs(payload)
+                .map_while(Result::ok)
+                .enumerate()
+                .find(|(_, e)| target.within(Target::of(e.payload)));
+            if let Some((i, e)) = element {
+                path.push(PathSegment::Index(i));
+                next(e.payload, target, path);
+            }
         }
     }
 }
 
-/// The step written for the steps beyond a trail's capacity.
-const ELIDED: Step = Step::Attr("…");
+/// Where a view is: the top level of the message it was reached from, and
+/// the [`GenlView::locate`] of that top level's set. Errors read like the
+/// owned decoder's (`.key.ipv4`): their path is named from the top level
+/// when they happen, so that a view carries three words rather than its path.
+#[derive(Clone, Copy)]
+pub struct Trail<'a> {
+    root: &'a [u8],
+    locate: Option<Locate>,
+}
 
-impl Trail {
-    /// How many steps a trail keeps.
-    pub const CAPACITY: usize = 8;
+impl fmt::Debug for Trail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Trail")
+            .field("root_len", &self.root.len())
+            .finish_non_exhaustive()
+    }
+}
 
-    /// A message's top level.
-    pub const ROOT: Trail = Trail {
-        steps: [Step::Num(0); Trail::CAPACITY],
-        len: 0,
+impl<'a> Trail<'a> {
+    /// A message's top level: the view built with it is the root.
+    pub const ROOT: Trail<'a> = Trail {
+        root: &[],
+        locate: None,
     };
 
+    /// The trail of a view of `buf` whose set's [`GenlView::locate`] is
+    /// `locate`: `self`, or when `self` is [`Trail::ROOT`], `buf` as the top
+    /// level.
     #[inline]
-    fn with(mut self, step: Step) -> Trail {
-        let len = usize::from(self.len);
-        if len < Self::CAPACITY {
-            self.steps[len] = step;
-            self.len += 1;
-        } else {
-            self.steps[Self::CAPACITY - 1] = ELIDED;
+    pub fn rooted(self, buf: &'a [u8], locate: Locate) -> Trail<'a> {
+        match self.locate {
+            Some(_) => self,
+            None => Trail {
+                root: buf,
+                locate: Some(locate),
+            },
         }
-        self
     }
 
-    /// The trail inside the attribute `name`.
-    pub fn attr(self, name: &'static str) -> Trail {
-        self.with(Step::Attr(name))
+    /// The path from the top level to the attributes `here` (the buffer of
+    /// a view on this trail), outermost first.
+    pub fn path(&self, here: &[u8]) -> Vec<PathSegment> {
+        let mut path = Vec::new();
+        if let Some(locate) = self.locate {
+            locate(self.root, Target::of(here), &mut path);
+        }
+        path
     }
 
-    /// The trail inside the attribute of type `ty`, which the spec does not name.
-    pub fn ty(self, ty: u16) -> Trail {
-        self.with(Step::Num(Step::TYPE | u64::from(ty)))
-    }
-
-    /// The trail inside element `i` of an array.
-    pub fn index(self, i: usize) -> Trail {
-        self.with(Step::Num(
-            u64::try_from(i).unwrap_or(u64::MAX) & !Step::TYPE,
-        ))
-    }
-
-    /// The steps, outermost first.
-    pub fn path(&self) -> impl Iterator<Item = PathSegment> + '_ {
-        self.steps[..usize::from(self.len)]
-            .iter()
-            .map(|s| s.segment())
-    }
-
-    /// Puts the trail in front of an error's path.
-    pub fn wrap(&self, mut e: DecodeError) -> DecodeError {
-        for step in self.steps[..usize::from(self.len)].iter().rev() {
-            e = e.within(step.segment());
+    /// Puts the path to `here` in front of an error's path.
+    #[cold]
+    #[inline(never)]
+    pub fn wrap(&self, here: &[u8], mut e: DecodeError) -> DecodeError {
+        for step in self.path(here).into_iter().rev() {
+            e = e.within(step);
         }
         e
     }
+
+    /// The path to `here`, written `.key.ipv4[2]` (empty at the top level).
+    pub fn path_string(&self, here: &[u8]) -> String {
+        let mut out = String::new();
+        for step in self.path(here) {
+            match step {
+                PathSegment::Attr(name) => {
+                    out.push('.');
+                    out.push_str(name);
+                }
+                PathSegment::Type(ty) => out.push_str(&format!(".<{ty}>")),
+                PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
+    }
 }
 
-impl Default for Trail {
+impl Default for Trail<'_> {
     fn default() -> Self {
         Trail::ROOT
     }
@@ -264,25 +360,21 @@ fn attr_at(buf: &[u8], off: usize) -> Option<Attr<'_>> {
 pub struct Index<'a, const N: usize> {
     buf: &'a [u8],
     slots: [Slot; N],
-    trail: Trail,
-    repeats: bool,
+    trail: Trail<'a>,
 }
 
 impl<'a, const N: usize> Index<'a, N> {
     /// Indexes the attributes of `buf`. An attribute length below the header
-    /// or past the end is an error (at `trail`); fewer than 4 trailing bytes
-    /// are ignored, as the kernel does. Types from `N` up are not indexed
-    /// (they are the ones the view does not know).
+    /// or past the end is an error (at `buf`, named from `trail`); fewer than
+    /// 4 trailing bytes are ignored, as the kernel does. Types from `N` up
+    /// are not indexed (they are the ones the view does not know).
     #[inline]
-    pub fn new(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError> {
+    pub fn new(buf: &'a [u8], trail: Trail<'a>) -> Result<Self, DecodeError> {
         let mut slots = [Slot::ABSENT; N];
-        let repeats = fill(buf, &trail, &mut slots)?;
-        Ok(Index {
-            buf,
-            slots,
-            trail,
-            repeats,
-        })
+        match fill(buf, &mut slots) {
+            Ok(()) => Ok(Index { buf, slots, trail }),
+            Err(e) => Err(trail.wrap(buf, e)),
+        }
     }
 
     /// The reader of the indexed attributes.
@@ -296,52 +388,91 @@ impl<'a, const N: usize> Index<'a, N> {
     }
 
     /// The attributes indexed.
+    #[inline]
     pub fn bytes(&self) -> &'a [u8] {
         self.buf
     }
 
-    /// Where the view sits in its message.
-    pub fn trail(&self) -> Trail {
+    /// The message the view was reached from.
+    pub fn trail(&self) -> Trail<'a> {
         self.trail
+    }
+
+    /// Puts the path from the top level of the message to this view in
+    /// front of an error's path.
+    #[cold]
+    pub fn wrap(&self, e: DecodeError) -> DecodeError {
+        self.trail.wrap(self.buf, e)
     }
 
     /// Whether an indexed attribute type occurs more than once. The
     /// accessors of single fields read the last occurrence; the owned
     /// decoder (like the kernel's validation) checks every one, so a view's
     /// `to_owned` reads such a buffer with the owned decoder.
+    /// Found by a walk over the headers: only `to_owned` asks.
     pub fn repeats(&self) -> bool {
-        self.repeats
+        repeats(self.buf, &self.slots)
     }
 }
 
-/// Records in `slots` where each attribute of `buf` is, checking the headers.
-/// Tells whether an indexed type occurs more than once.
-fn fill(buf: &[u8], trail: &Trail, slots: &mut [Slot]) -> Result<bool, DecodeError> {
+/// Records in `slots` where the last attribute of each type of `buf` is,
+/// checking the headers. Its errors have no path yet.
+#[inline]
+fn fill(buf: &[u8], slots: &mut [Slot]) -> Result<(), DecodeError> {
+    if buf.len() >= u32::MAX as usize {
+        return Err(too_far(buf.len()));
+    }
     let mut off = 0usize;
-    let mut repeats = false;
-    while let Some((len, raw)) = buf.get(off..).and_then(header) {
+    while let Some(&[l0, l1, t0, t1]) = buf.get(off..off + NLA_HDRLEN) {
+        let header = u32::from_ne_bytes([l0, l1, t0, t1]);
+        let len = header as u16 as usize;
         let remaining = buf.len() - off;
-        if len < NLA_HDRLEN || len > remaining {
-            return Err(trail.wrap(DecodeError::new(DecodeErrorKind::BadAttrLen {
-                len: u16::try_from(len).unwrap_or(u16::MAX),
-                remaining,
-            })));
+        // `NLA_HDRLEN <= len <= remaining`, in one comparison.
+        if len.wrapping_sub(NLA_HDRLEN) > remaining - NLA_HDRLEN {
+            return Err(bad_len(len, remaining));
         }
-        let at = u32::try_from(off)
-            .ok()
-            .filter(|&at| at != u32::MAX)
-            .ok_or_else(|| {
-                trail.wrap(DecodeError::new(DecodeErrorKind::Invalid(format!(
-                    "an attribute at offset {off} is beyond the 4 GiB a view indexes"
-                ))))
-            })?;
-        if let Some(slot) = slots.get_mut(usize::from(raw & NLA_TYPE_MASK)) {
-            repeats |= slot.present();
-            slot.last = at;
+        let ty = ((header >> 16) as u16 & NLA_TYPE_MASK) as usize;
+        if let Some(slot) = slots.get_mut(ty) {
+            // Below 4 GiB, as the buffer is.
+            slot.last = off as u32;
         }
         off += align(len);
     }
-    Ok(repeats)
+    Ok(())
+}
+
+/// Whether an attribute type indexed in `slots` occurs more than once in
+/// `buf`, whose headers `fill` checked: an attribute that is not where its
+/// type's slot points is not the last of its type.
+fn repeats(buf: &[u8], slots: &[Slot]) -> bool {
+    let mut off = 0usize;
+    while let Some((len, raw)) = buf.get(off..).and_then(header) {
+        if slots
+            .get(usize::from(raw & NLA_TYPE_MASK))
+            .is_some_and(|s| s.last as usize != off)
+        {
+            return true;
+        }
+        off += align(len.max(NLA_HDRLEN));
+    }
+    false
+}
+
+#[cold]
+#[inline(never)]
+fn bad_len(len: usize, remaining: usize) -> DecodeError {
+    DecodeError::new(DecodeErrorKind::BadAttrLen {
+        len: u16::try_from(len).unwrap_or(u16::MAX),
+        remaining,
+    })
+}
+
+#[cold]
+#[inline(never)]
+fn too_far(len: usize) -> DecodeError {
+    DecodeError::new(DecodeErrorKind::Invalid(format!(
+        "{len} bytes of attributes are beyond the 4 GiB a view indexes"
+    )))
 }
 
 /// Reads the attributes of an [`Index`]: what the accessors of a view call.
@@ -351,14 +482,14 @@ fn fill(buf: &[u8], trail: &Trail, slots: &mut [Slot]) -> Result<bool, DecodeErr
 pub struct Reader<'a, 's> {
     buf: &'a [u8],
     slots: &'s [Slot],
-    trail: &'s Trail,
+    trail: &'s Trail<'a>,
 }
 
 impl fmt::Debug for Reader<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Reader")
             .field("len", &self.buf.len())
-            .field("at", &format_args!("{}", self.trail))
+            .field("at", &self.trail.path_string(self.buf))
             .finish_non_exhaustive()
     }
 }
@@ -369,9 +500,22 @@ impl<'a> Reader<'a, '_> {
         self.buf
     }
 
-    /// Where the view sits in its message.
-    pub fn trail(&self) -> Trail {
+    /// The message the view was reached from.
+    pub fn trail(&self) -> Trail<'a> {
         *self.trail
+    }
+
+    /// Puts the path from the top level of the message to this view in
+    /// front of an error's path.
+    #[cold]
+    pub fn wrap(&self, e: DecodeError) -> DecodeError {
+        self.trail.wrap(self.buf, e)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail(&self, e: DecodeError, name: &'static str) -> DecodeError {
+        self.trail.wrap(self.buf, e.in_attr(name))
     }
 
     /// Whether an attribute of type `ty` is present (a `flag` is set).
@@ -415,22 +559,16 @@ impl<'a> Reader<'a, '_> {
         decode: fn(&Attr<'a>) -> Result<T, DecodeError>,
     ) -> Result<Option<T>, DecodeError> {
         match self.last(ty) {
-            Some(a) => decode(&a)
-                .map(Some)
-                .map_err(|e| self.trail.wrap(e.in_attr(name))),
+            Some(a) => decode(&a).map(Some).map_err(|e| self.fail(e, name)),
             None => Ok(None),
         }
     }
 
     /// The view of the nest in the last attribute `ty`.
     #[inline]
-    pub fn nest<V: GenlView<'a>>(
-        &self,
-        ty: u16,
-        name: &'static str,
-    ) -> Result<Option<V>, DecodeError> {
+    pub fn nest<V: GenlView<'a>>(&self, ty: u16) -> Result<Option<V>, DecodeError> {
         match self.last(ty) {
-            Some(a) => match V::parse(a.payload, self.trail.attr(name)) {
+            Some(a) => match V::parse(a.payload, *self.trail) {
                 Ok(v) => Ok(Some(v)),
                 Err(e) => Err(e),
             },
@@ -449,6 +587,7 @@ impl<'a> Reader<'a, '_> {
             walk: Walk::Repeated(self.all(ty)),
             decode,
             name,
+            here: self.buf,
             trail: *self.trail,
             i: 0,
         }
@@ -458,7 +597,9 @@ impl<'a> Reader<'a, '_> {
     pub fn repeated_views<V: GenlView<'a>>(&self, ty: u16, name: &'static str) -> Views<'a, V> {
         Views {
             walk: Walk::Repeated(self.all(ty)),
-            trail: self.trail.attr(name),
+            name,
+            here: self.buf,
+            trail: *self.trail,
             i: 0,
             _v: PhantomData,
         }
@@ -476,6 +617,7 @@ impl<'a> Reader<'a, '_> {
             walk: self.nested_walk(ty),
             decode,
             name,
+            here: self.buf,
             trail: *self.trail,
             i: 0,
         }
@@ -485,7 +627,9 @@ impl<'a> Reader<'a, '_> {
     pub fn indexed_views<V: GenlView<'a>>(&self, ty: u16, name: &'static str) -> Views<'a, V> {
         Views {
             walk: self.nested_walk(ty),
-            trail: self.trail.attr(name),
+            name,
+            here: self.buf,
+            trail: *self.trail,
             i: 0,
             _v: PhantomData,
         }
@@ -516,7 +660,7 @@ impl<'a> Reader<'a, '_> {
             Some(i) => e.within(PathSegment::Index(i)),
             None => e,
         };
-        self.trail.wrap(e.in_attr(name))
+        self.trail.wrap(self.buf, e.in_attr(name))
     }
 
     fn too_deep(&self, name: &'static str, index: Option<usize>) -> DecodeError {
@@ -531,7 +675,7 @@ impl<'a> Reader<'a, '_> {
         name: &'static str,
         depth: usize,
     ) -> Result<Option<V::Owned>, DecodeError> {
-        let Some(v) = self.nest::<V>(ty, name)? else {
+        let Some(v) = self.nest::<V>(ty)? else {
             return Ok(None);
         };
         if depth >= MAX_DEPTH {
@@ -604,7 +748,7 @@ impl<'a> Reader<'a, '_> {
     ) -> fmt::Result {
         f.debug_struct(name)
             .field("attrs", &Present(self.buf, policy))
-            .field("at", &format_args!("{}", self.trail))
+            .field("at", &format_args!("{}", self.trail.path_string(self.buf)))
             .finish()
     }
 }
@@ -622,20 +766,6 @@ impl fmt::Debug for Present<'_> {
             };
         }
         m.finish()
-    }
-}
-
-/// The trail as a path, `.key.ipv4[2]` (empty at the top level).
-impl fmt::Display for Trail {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for step in &self.steps[..usize::from(self.len)] {
-            match step.segment() {
-                PathSegment::Attr(name) => write!(f, ".{name}")?,
-                PathSegment::Type(ty) => write!(f, ".<{ty}>")?,
-                PathSegment::Index(i) => write!(f, "[{i}]")?,
-            }
-        }
-        Ok(())
     }
 }
 
@@ -713,7 +843,9 @@ pub struct Values<'a, T> {
     walk: Walk<'a>,
     decode: fn(&Attr<'a>) -> Result<T, DecodeError>,
     name: &'static str,
-    trail: Trail,
+    /// The attributes of the view the values are read from.
+    here: &'a [u8],
+    trail: Trail<'a>,
     i: usize,
 }
 
@@ -734,8 +866,10 @@ impl<'a, T> Iterator for Values<'a, T> {
         let i = self.i;
         self.i += 1;
         Some(a.and_then(|a| (self.decode)(&a)).map_err(|e| {
-            self.trail
-                .wrap(e.within(PathSegment::Index(i)).in_attr(self.name))
+            self.trail.wrap(
+                self.here,
+                e.within(PathSegment::Index(i)).in_attr(self.name),
+            )
         }))
     }
 
@@ -748,8 +882,11 @@ impl<'a, T> Iterator for Values<'a, T> {
 /// `indexed_array`, built as they are iterated.
 pub struct Views<'a, V> {
     walk: Walk<'a>,
-    /// The trail of the attribute holding the elements.
-    trail: Trail,
+    /// The spec name of the attribute holding the elements.
+    name: &'static str,
+    /// The attributes of the view the elements are read from.
+    here: &'a [u8],
+    trail: Trail<'a>,
     i: usize,
     _v: PhantomData<fn() -> V>,
 }
@@ -758,6 +895,8 @@ impl<V> Clone for Views<'_, V> {
     fn clone(&self) -> Self {
         Views {
             walk: self.walk.clone(),
+            name: self.name,
+            here: self.here,
             trail: self.trail,
             i: self.i,
             _v: PhantomData,
@@ -768,7 +907,7 @@ impl<V> Clone for Views<'_, V> {
 impl<V> fmt::Debug for Views<'_, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Views")
-            .field("trail", &self.trail)
+            .field("name", &self.name)
             .field("next", &self.i)
             .finish_non_exhaustive()
     }
@@ -782,8 +921,11 @@ impl<'a, V: GenlView<'a>> Iterator for Views<'a, V> {
         let i = self.i;
         self.i += 1;
         Some(match a {
-            Ok(a) => V::parse(a.payload, self.trail.index(i)),
-            Err(e) => Err(self.trail.wrap(e.within(PathSegment::Index(i)))),
+            Ok(a) => V::parse(a.payload, self.trail),
+            Err(e) => Err(self.trail.wrap(
+                self.here,
+                e.within(PathSegment::Index(i)).in_attr(self.name),
+            )),
         })
     }
 
@@ -894,7 +1036,7 @@ pub fn array<'a, T: Scalar>(a: &Attr<'a>) -> Result<Scalars<'a, T>, DecodeError>
 /// payloads are nests of `T`.
 pub struct TypeValueView<'a, T> {
     buf: &'a [u8],
-    trail: Trail,
+    trail: Trail<'a>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -937,14 +1079,28 @@ impl<'a, T: HasView> IntoIterator for TypeValueView<'a, T> {
 impl<'a, T: HasView> GenlView<'a> for TypeValueView<'a, T> {
     type Owned = TypeValue<T>;
 
-    fn parse(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError> {
+    fn parse(buf: &'a [u8], trail: Trail<'a>) -> Result<Self, DecodeError> {
+        let trail = trail.rooted(buf, Self::locate);
         // One pass over the headers, as an index would; there is nothing to record.
-        fill(buf, &trail, &mut [])?;
+        fill(buf, &mut []).map_err(|e| trail.wrap(buf, e))?;
         Ok(TypeValueView {
             buf,
             trail,
             _t: PhantomData,
         })
+    }
+
+    fn locate(buf: &[u8], target: Target, path: &mut Vec<PathSegment>) {
+        if Target::of(buf) == target || path.len() >= MAX_PATH {
+            return;
+        }
+        let holder = attrs(buf)
+            .map_while(Result::ok)
+            .find(|a| target.within(Target::of(a.payload)));
+        if let Some(a) = holder {
+            path.push(PathSegment::Type(a.ty));
+            <T::View<'_> as GenlView<'_>>::locate(a.payload, target, path);
+        }
     }
 
     fn bytes(&self) -> &'a [u8] {
@@ -957,6 +1113,7 @@ impl<'a, T: HasView> GenlView<'a> for TypeValueView<'a, T> {
                 let (ty, v) = entry?;
                 if depth >= MAX_DEPTH {
                     return Err(self.trail.wrap(
+                        self.buf,
                         DecodeError::new(DecodeErrorKind::TooDeep { limit: MAX_DEPTH })
                             .within(PathSegment::Type(ty)),
                     ));
@@ -975,7 +1132,7 @@ impl<T: HasView> HasView for TypeValue<T> {
 /// The entries of a [`TypeValueView`].
 pub struct TypeValues<'a, T> {
     walk: AttrIter<'a>,
-    trail: Trail,
+    trail: Trail<'a>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -985,7 +1142,7 @@ impl<'a, T: HasView> Iterator for TypeValues<'a, T> {
     fn next(&mut self) -> Option<Self::Item> {
         // The headers were checked when the view was built.
         let a = self.walk.next()?.ok()?;
-        Some(T::View::parse(a.payload, self.trail.ty(a.ty)).map(|v| (a.ty, v)))
+        Some(T::View::parse(a.payload, self.trail).map(|v| (a.ty, v)))
     }
 }
 
@@ -995,7 +1152,7 @@ impl<'a, T: HasView> Iterator for TypeValues<'a, T> {
 /// yet; [`GenlView::to_owned_at`] reads them with the owned decoder.
 pub struct OrderedView<'a, T> {
     buf: &'a [u8],
-    trail: Trail,
+    trail: Trail<'a>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -1011,7 +1168,7 @@ impl<T> fmt::Debug for OrderedView<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OrderedView")
             .field("len", &self.buf.len())
-            .field("at", &format_args!("{}", self.trail))
+            .field("at", &self.trail.path_string(self.buf))
             .finish_non_exhaustive()
     }
 }
@@ -1027,8 +1184,9 @@ impl<'a, T> OrderedView<'a, T> {
 impl<'a, T: GenlAttr> GenlView<'a> for OrderedView<'a, T> {
     type Owned = Vec<T>;
 
-    fn parse(buf: &'a [u8], trail: Trail) -> Result<Self, DecodeError> {
-        fill(buf, &trail, &mut [])?;
+    fn parse(buf: &'a [u8], trail: Trail<'a>) -> Result<Self, DecodeError> {
+        let trail = trail.rooted(buf, Self::locate);
+        fill(buf, &mut []).map_err(|e| trail.wrap(buf, e))?;
         Ok(OrderedView {
             buf,
             trail,
@@ -1041,8 +1199,12 @@ impl<'a, T: GenlAttr> GenlView<'a> for OrderedView<'a, T> {
     }
 
     fn to_owned_at(&self, depth: usize) -> Result<Vec<T>, DecodeError> {
-        <Vec<T> as crate::GenlMessage>::decode_at(self.buf, depth).map_err(|e| self.trail.wrap(e))
+        <Vec<T> as crate::GenlMessage>::decode_at(self.buf, depth)
+            .map_err(|e| self.trail.wrap(self.buf, e))
     }
+
+    /// The attributes of an ordered set have no views: nothing to name.
+    fn locate(_: &[u8], _: Target, _: &mut Vec<PathSegment>) {}
 }
 
 impl<T: GenlAttr> HasView for Vec<T> {

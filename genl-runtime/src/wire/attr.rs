@@ -153,11 +153,13 @@ impl<'a> Attr<'a> {
     }
 
     /// A `uint` (4 or 8 bytes).
+    #[inline]
     pub fn uint(&self) -> Result<u64, DecodeError> {
         scalar::get_uint(self.payload)
     }
 
     /// A `sint` (4 or 8 bytes).
+    #[inline]
     pub fn sint(&self) -> Result<i64, DecodeError> {
         scalar::get_sint(self.payload)
     }

@@ -63,8 +63,15 @@ pub enum DecodeErrorKind {
 }
 
 /// A decode failure: what went wrong and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError {
+///
+/// One pointer wide (its contents are boxed), so that a
+/// `Result<T, DecodeError>` of a small `T` is returned in registers: the
+/// success path of every decoder pays nothing for the error's size.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DecodeError(Box<Inner>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
     kind: DecodeErrorKind,
     /// Innermost first; reversed for display.
     path: Vec<PathSegment>,
@@ -72,37 +79,50 @@ pub struct DecodeError {
 
 impl DecodeError {
     /// An error at the current position, with an empty path.
+    #[cold]
+    #[inline(never)]
     pub fn new(kind: DecodeErrorKind) -> Self {
-        DecodeError {
+        DecodeError(Box::new(Inner {
             kind,
             path: Vec::new(),
-        }
+        }))
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &DecodeErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The path from the outermost attribute to the failing one.
     pub fn path(&self) -> impl Iterator<Item = &PathSegment> {
-        self.path.iter().rev()
+        self.0.path.iter().rev()
     }
 
     /// Adds an enclosing step to the path; callers add theirs as the error goes up.
+    #[cold]
     pub fn within(mut self, segment: PathSegment) -> Self {
-        self.path.push(segment);
+        self.0.path.push(segment);
         self
     }
 
     /// Adds an enclosing attribute, by spec name.
+    #[cold]
     pub fn in_attr(self, name: &'static str) -> Self {
         self.within(PathSegment::Attr(name))
     }
 
     /// The path written as `.key.ipv4[2]`.
     pub fn path_string(&self) -> String {
-        path_string(&self.path)
+        path_string(&self.0.path)
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("kind", &self.0.kind)
+            .field("path", &self.0.path)
+            .finish()
     }
 }
 
@@ -156,10 +176,10 @@ impl fmt::Display for DecodeErrorKind {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.kind)
+        if self.0.path.is_empty() {
+            write!(f, "{}", self.0.kind)
         } else {
-            write!(f, "{}: {}", self.path_string(), self.kind)
+            write!(f, "{}: {}", self.path_string(), self.0.kind)
         }
     }
 }

@@ -14,6 +14,8 @@ pub trait Scalar: Copy + Sized {
     fn get(bytes: &[u8]) -> Result<Self, DecodeError>;
 }
 
+#[cold]
+#[inline(never)]
 fn wrong_size(ty: &'static str, size: &'static [usize], got: usize) -> DecodeError {
     DecodeError::new(DecodeErrorKind::WrongSize {
         ty,
@@ -30,6 +32,7 @@ macro_rules! scalar {
             fn put(self, buf: &mut Vec<u8>) {
                 buf.extend_from_slice(&self.to_ne_bytes());
             }
+            #[inline]
             fn get(bytes: &[u8]) -> Result<Self, DecodeError> {
                 bytes
                     .try_into()
@@ -68,6 +71,7 @@ macro_rules! be {
             fn put(self, buf: &mut Vec<u8>) {
                 buf.extend_from_slice(&self.0.to_be_bytes());
             }
+            #[inline]
             fn get(bytes: &[u8]) -> Result<Self, DecodeError> {
                 bytes
                     .try_into()
@@ -94,6 +98,7 @@ be! {
 }
 
 /// Reads a `uint`: 4 or 8 bytes in host order.
+#[inline]
 pub fn get_uint(bytes: &[u8]) -> Result<u64, DecodeError> {
     match bytes.len() {
         4 => Ok(u32::get(bytes)?.into()),
@@ -103,6 +108,7 @@ pub fn get_uint(bytes: &[u8]) -> Result<u64, DecodeError> {
 }
 
 /// Reads a `sint`: 4 or 8 bytes in host order, sign-extended.
+#[inline]
 pub fn get_sint(bytes: &[u8]) -> Result<i64, DecodeError> {
     match bytes.len() {
         4 => Ok(i32::get(bytes)?.into()),
