@@ -381,6 +381,7 @@ fn generate(
             impl<'a> #view::GenlView<'a> for #name<'a> {
                 type Owned = #ident;
 
+                #[inline]
                 fn parse(buf: &'a [u8], trail: #view::Trail<'a>) -> #result<Self, #error> {
                     let trail = trail.rooted(buf, <Self as #view::GenlView<'a>>::locate);
                     match #view::Index::new(buf, trail) {

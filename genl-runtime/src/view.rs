@@ -310,21 +310,59 @@ impl Default for Trail<'_> {
 }
 
 /// Where a type's attributes are in a view's buffer: the offset of the
-/// header of its last occurrence, [`Slot::ABSENT`] for a type that is not
-/// there. Four bytes, as a view is moved around whole: the occurrences
-/// before the last are found by walking from the start when asked for.
+/// header of its last occurrence, in units of 4 bytes (attributes are
+/// aligned to 4), [`Slot::ABSENT`] for a type that is not there. Two bytes,
+/// as a view is moved around whole: the occurrences before the last are
+/// found by walking from the start when asked for. A nest is below 64 KiB
+/// (`nla_len` is 16 bits), so that only a message's top level can hold an
+/// attribute beyond the 256 KiB a slot reaches: its slot is [`Slot::FAR`],
+/// and the last occurrence is found by walking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Slot {
-    last: u32,
-}
+struct Slot(u16);
 
 impl Slot {
-    const ABSENT: Slot = Slot { last: u32::MAX };
+    const ABSENT: Slot = Slot(u16::MAX);
+
+    /// Present, beyond what a slot reaches.
+    const FAR: u16 = u16::MAX - 1;
+
+    /// The slot of an attribute at `off` (a multiple of 4).
+    #[inline]
+    fn at(off: usize) -> Slot {
+        Slot((off >> 2).min(usize::from(Self::FAR)) as u16)
+    }
 
     #[inline]
-    fn present(&self) -> bool {
-        self.last != u32::MAX
+    fn present(self) -> bool {
+        self != Self::ABSENT
     }
+
+    /// The offset of the last attribute of type `ty` in `buf`, whose slot
+    /// this is.
+    #[inline]
+    fn offset(self, buf: &[u8], ty: u16) -> Option<usize> {
+        match self.0 {
+            u16::MAX => None,
+            Self::FAR => far(buf, ty),
+            s => Some(usize::from(s) << 2),
+        }
+    }
+}
+
+/// The offset of the last attribute of type `ty` in `buf` (whose headers
+/// were checked), found by walking: for a slot that is [`Slot::FAR`].
+#[cold]
+#[inline(never)]
+fn far(buf: &[u8], ty: u16) -> Option<usize> {
+    let mut off = 0usize;
+    let mut last = None;
+    while let Some((len, raw)) = buf.get(off..).and_then(header) {
+        if raw & NLA_TYPE_MASK == ty {
+            last = Some(off);
+        }
+        off += align(len.max(NLA_HDRLEN));
+    }
+    last
 }
 
 /// The header at the front of `rest`: `(nla_len, nla_type with its flags)`.
@@ -370,9 +408,13 @@ impl<'a, const N: usize> Index<'a, N> {
     /// are not indexed (they are the ones the view does not know).
     #[inline]
     pub fn new(buf: &'a [u8], trail: Trail<'a>) -> Result<Self, DecodeError> {
-        let mut slots = [Slot::ABSENT; N];
-        match fill(buf, &mut slots) {
-            Ok(()) => Ok(Index { buf, slots, trail }),
+        let mut index = Index {
+            buf,
+            slots: [Slot::ABSENT; N],
+            trail,
+        };
+        match fill(buf, &mut index.slots) {
+            Ok(()) => Ok(index),
             Err(e) => Err(trail.wrap(buf, e)),
         }
     }
@@ -419,22 +461,28 @@ impl<'a, const N: usize> Index<'a, N> {
 /// checking the headers. Its errors have no path yet.
 #[inline]
 fn fill(buf: &[u8], slots: &mut [Slot]) -> Result<(), DecodeError> {
-    if buf.len() >= u32::MAX as usize {
-        return Err(too_far(buf.len()));
-    }
     let mut off = 0usize;
-    while let Some(&[l0, l1, t0, t1]) = buf.get(off..off + NLA_HDRLEN) {
-        let header = u32::from_ne_bytes([l0, l1, t0, t1]);
-        let len = header as u16 as usize;
+    while let Some(Ok(header)) = buf
+        .get(off..off + NLA_HDRLEN)
+        .map(<[u8; NLA_HDRLEN]>::try_from)
+    {
+        // One load for both fields: `nla_len` is the first two bytes, in
+        // host order as the whole word is.
+        let header = u32::from_ne_bytes(header);
+        let (len, raw) = if cfg!(target_endian = "little") {
+            (header as u16, (header >> 16) as u16)
+        } else {
+            ((header >> 16) as u16, header as u16)
+        };
+        let len = usize::from(len);
         let remaining = buf.len() - off;
         // `NLA_HDRLEN <= len <= remaining`, in one comparison.
         if len.wrapping_sub(NLA_HDRLEN) > remaining - NLA_HDRLEN {
             return Err(bad_len(len, remaining));
         }
-        let ty = ((header >> 16) as u16 & NLA_TYPE_MASK) as usize;
+        let ty = usize::from(raw & NLA_TYPE_MASK);
         if let Some(slot) = slots.get_mut(ty) {
-            // Below 4 GiB, as the buffer is.
-            slot.last = off as u32;
+            *slot = Slot::at(off);
         }
         off += align(len);
     }
@@ -447,9 +495,10 @@ fn fill(buf: &[u8], slots: &mut [Slot]) -> Result<(), DecodeError> {
 fn repeats(buf: &[u8], slots: &[Slot]) -> bool {
     let mut off = 0usize;
     while let Some((len, raw)) = buf.get(off..).and_then(header) {
+        let ty = raw & NLA_TYPE_MASK;
         if slots
-            .get(usize::from(raw & NLA_TYPE_MASK))
-            .is_some_and(|s| s.last as usize != off)
+            .get(usize::from(ty))
+            .is_some_and(|s| s.offset(buf, ty) != Some(off))
         {
             return true;
         }
@@ -465,14 +514,6 @@ fn bad_len(len: usize, remaining: usize) -> DecodeError {
         len: u16::try_from(len).unwrap_or(u16::MAX),
         remaining,
     })
-}
-
-#[cold]
-#[inline(never)]
-fn too_far(len: usize) -> DecodeError {
-    DecodeError::new(DecodeErrorKind::Invalid(format!(
-        "{len} bytes of attributes are beyond the 4 GiB a view indexes"
-    )))
 }
 
 /// Reads the attributes of an [`Index`]: what the accessors of a view call.
@@ -521,30 +562,28 @@ impl<'a> Reader<'a, '_> {
     /// Whether an attribute of type `ty` is present (a `flag` is set).
     #[inline]
     pub fn has(&self, ty: u16) -> bool {
-        self.slot(ty).is_some()
+        self.slots.get(usize::from(ty)).is_some_and(|s| s.present())
     }
 
+    /// The offset of the last attribute of type `ty`.
     #[inline]
-    fn slot(&self, ty: u16) -> Option<&Slot> {
-        self.slots.get(usize::from(ty)).filter(|s| s.present())
+    fn offset(&self, ty: u16) -> Option<usize> {
+        self.slots.get(usize::from(ty))?.offset(self.buf, ty)
     }
 
     /// The last attribute of type `ty`.
     #[inline]
     pub fn last(&self, ty: u16) -> Option<Attr<'a>> {
-        attr_at(self.buf, self.slot(ty)?.last as usize)
+        attr_at(self.buf, self.offset(ty)?)
     }
 
     /// Every attribute of type `ty`, in order, walked from the start of the
     /// buffer to the last of them.
     pub fn all(&self, ty: u16) -> Repeated<'a> {
-        let (pos, last) = self
-            .slot(ty)
-            .map_or((0, None), |s| (0, Some(s.last as usize)));
         Repeated {
             buf: self.buf,
-            pos,
-            last,
+            pos: 0,
+            last: self.offset(ty),
             ty,
         }
     }
