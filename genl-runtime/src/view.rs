@@ -461,6 +461,27 @@ impl<'a, const N: usize> Index<'a, N> {
 /// checking the headers. Its errors have no path yet.
 #[inline]
 fn fill(buf: &[u8], slots: &mut [Slot]) -> Result<(), DecodeError> {
+    if buf.len() < NEAR {
+        walk::<false>(buf, slots)
+    } else {
+        fill_far(buf, slots)
+    }
+}
+
+/// The bytes whose attributes a slot reaches without [`Slot::FAR`]: every
+/// nest's, and most messages'.
+const NEAR: usize = (Slot::FAR as usize) << 2;
+
+/// [`fill`] for a buffer of [`NEAR`] bytes or more.
+#[cold]
+#[inline(never)]
+fn fill_far(buf: &[u8], slots: &mut [Slot]) -> Result<(), DecodeError> {
+    walk::<true>(buf, slots)
+}
+
+/// The pass of [`fill`]; `FAR` when offsets may be beyond what a slot holds.
+#[inline(always)]
+fn walk<const FAR: bool>(buf: &[u8], slots: &mut [Slot]) -> Result<(), DecodeError> {
     let mut off = 0usize;
     while let Some(Ok(header)) = buf
         .get(off..off + NLA_HDRLEN)
@@ -482,7 +503,12 @@ fn fill(buf: &[u8], slots: &mut [Slot]) -> Result<(), DecodeError> {
         }
         let ty = usize::from(raw & NLA_TYPE_MASK);
         if let Some(slot) = slots.get_mut(ty) {
-            *slot = Slot::at(off);
+            *slot = if FAR {
+                Slot::at(off)
+            } else {
+                // Below `NEAR`, as the buffer is.
+                Slot((off >> 2) as u16)
+            };
         }
         off += align(len);
     }

@@ -198,6 +198,7 @@ pub struct AttrIter<'a> {
 impl<'a> Iterator for AttrIter<'a> {
     type Item = Result<Attr<'a>, DecodeError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.buf.len() < NLA_HDRLEN {
             return None;
