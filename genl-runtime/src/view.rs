@@ -27,9 +27,11 @@
 //! last occurrence, skipping the other types, so that nothing is collected.
 //!
 //! Errors are [`DecodeError`]s with the same paths as the owned decoder
-//! gives: a view remembers where it sits in the message (its [`Trail`]), so
-//! that a bad value in a view reached through `.key` is reported at
-//! `.key.ipv4`. Nothing panics. Values are checked when they are read, not
+//! gives: a view remembers the top level of the message it was reached from
+//! (its [`Trail`]: that buffer and its set's [`GenlView::locate`]), and an
+//! error names the way down to the view from there when it happens, so that
+//! a bad value in a view reached through `.key` is reported at `.key.ipv4`.
+//! Nothing on the way to a value pays for the path. Nothing panics. Values are checked when they are read, not
 //! when the view is built: a view of a buffer whose attribute headers are
 //! sound builds, and a field with a malformed value fails when (and only
 //! when) it is read. `to_owned()` reads every field and builds the owned
@@ -341,10 +343,13 @@ impl Slot {
     /// this is.
     #[inline]
     fn offset(self, buf: &[u8], ty: u16) -> Option<usize> {
-        match self.0 {
-            u16::MAX => None,
-            Self::FAR => far(buf, ty),
-            s => Some(usize::from(s) << 2),
+        // One comparison for both marks on the way to a present slot.
+        if self.0 < Self::FAR {
+            Some(usize::from(self.0) << 2)
+        } else if self.0 == Self::FAR {
+            far(buf, ty)
+        } else {
+            None
         }
     }
 }
@@ -380,14 +385,20 @@ fn header(rest: &[u8]) -> Option<(usize, u16)> {
 /// The attribute whose header is at `off` in `buf`, known to be sound.
 #[inline]
 fn attr_at(buf: &[u8], off: usize) -> Option<Attr<'_>> {
-    let rest = buf.get(off..)?;
-    let (len, raw) = header(rest)?;
+    let (len, raw) = header(buf.get(off..off.checked_add(NLA_HDRLEN)?)?)?;
     Some(Attr {
         ty: raw & NLA_TYPE_MASK,
         nested: raw & NLA_F_NESTED != 0,
         net_byteorder: raw & NLA_F_NET_BYTEORDER != 0,
-        payload: rest.get(NLA_HDRLEN..len)?,
+        payload: buf.get(off + NLA_HDRLEN..off + len)?,
     })
+}
+
+/// An error at the attribute `name` of the view of `buf`.
+#[cold]
+#[inline(never)]
+fn fail(trail: &Trail<'_>, buf: &[u8], e: DecodeError, name: &'static str) -> DecodeError {
+    trail.wrap(buf, e.in_attr(name))
 }
 
 /// The index of a view: the buffer, and for each attribute type below `N`
@@ -579,12 +590,6 @@ impl<'a> Reader<'a, '_> {
         self.trail.wrap(self.buf, e)
     }
 
-    #[cold]
-    #[inline(never)]
-    fn fail(&self, e: DecodeError, name: &'static str) -> DecodeError {
-        self.trail.wrap(self.buf, e.in_attr(name))
-    }
-
     /// Whether an attribute of type `ty` is present (a `flag` is set).
     #[inline]
     pub fn has(&self, ty: u16) -> bool {
@@ -624,7 +629,11 @@ impl<'a> Reader<'a, '_> {
         decode: fn(&Attr<'a>) -> Result<T, DecodeError>,
     ) -> Result<Option<T>, DecodeError> {
         match self.last(ty) {
-            Some(a) => decode(&a).map(Some).map_err(|e| self.fail(e, name)),
+            Some(a) => match decode(&a) {
+                Ok(v) => Ok(Some(v)),
+                // Not through `self`, which would then be kept in memory.
+                Err(e) => Err(fail(self.trail, self.buf, e, name)),
+            },
             None => Ok(None),
         }
     }
