@@ -627,3 +627,36 @@ fn paths_are_named_from_the_top_level() {
     let own = LeafView::parse(&bad, Trail::ROOT).unwrap();
     assert_eq!(own.a().unwrap_err().path_string(), ".a");
 }
+
+#[test]
+fn attributes_beyond_256_kib_are_found() {
+    // Five binaries of 60 000 bytes put what follows them beyond the 256 KiB
+    // a slot reaches: those attributes are found by walking.
+    let big = vec![7u8; 60_000];
+    let mut parts = vec![attr(0, &1u32.to_ne_bytes()), attr(18, &1u32.to_ne_bytes())];
+    parts.extend((0..5).map(|_| attr(11, &big)));
+    parts.extend([
+        attr(0, &2u32.to_ne_bytes()),
+        attr(8, &[]),
+        attr(18, &2u32.to_ne_bytes()),
+        nest(15, &attr(1, &[1])),
+        nest(17, &attr(1, &3u32.to_ne_bytes())),
+    ]);
+    let buf = parts.concat();
+    assert!(buf.len() > 5 * 60_000);
+    let v = AllView::new(&buf).unwrap();
+    assert_eq!(v.r#type().unwrap(), Some(2));
+    assert!(v.flag());
+    assert_eq!(v.binary().unwrap(), Some(&big[..]));
+    assert_eq!(
+        v.multi_u32().collect::<Result<Vec<_>, _>>().unwrap(),
+        [1, 2]
+    );
+    let leaves = v.multi_nest().collect::<Result<Vec<_>, _>>().unwrap();
+    assert_eq!(leaves[0].a().unwrap(), Some(3));
+    let e = v.nest().unwrap().unwrap().a().unwrap_err();
+    assert_eq!(e.path_string(), ".nest.a");
+    // The owned decoder fails on the bad nest too, at the same place.
+    assert_eq!(v.to_owned().unwrap_err(), All::decode(&buf).unwrap_err());
+    assert_eq!(All::decode(&buf).unwrap_err().path_string(), ".nest.a");
+}
