@@ -175,7 +175,7 @@ pub fn locate(
     buf: &[u8],
     target: Target,
     path: &mut Vec<PathSegment>,
-    child: impl Fn(u16) -> Option<Child>,
+    child: fn(u16) -> Option<Child>,
 ) {
     if Target::of(buf) == target || path.len() >= MAX_PATH {
         if path.len() >= MAX_PATH {
