@@ -671,6 +671,29 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_with_the_fields_of_an_earlier_struct_is_an_alias_of_it() {
+        let spec = crate::Spec::parse(
+            "t.yaml",
+            "name: t\ndoc: d\nattribute-sets:\n  - name: attrs\n    attributes:\n      - { name: a, type: u32 }\n      - { name: b, type: string }\noperations:\n  list:\n    - { name: get, doc: g, attribute-set: attrs, do: { request: { attributes: [ a ] }, reply: { attributes: [ a, b ] } }, dump: { request: { attributes: [ a ] }, reply: { attributes: [ a, b ] } } }\n    - { name: del, doc: x, attribute-set: attrs, do: { request: { attributes: [ a ] }, reply: { attributes: [ b ] } } }\n",
+        )
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+        let code = crate::codegen::generate(&spec, &Options::default().with_views(true));
+        // The replies with every attribute are the set's struct.
+        assert!(code.contains("pub type GetDoReply = Attrs;"), "{code}");
+        assert!(code.contains("pub type GetDumpReply = Attrs;"), "{code}");
+        assert!(
+            code.contains("pub type GetDumpReplyView<'a> = AttrsView<'a>;"),
+            "{code}"
+        );
+        // Other fields, another struct; requests are never aliases, as each
+        // implements `Request` with its own operation.
+        assert!(code.contains("pub struct DelDoReply {"), "{code}");
+        for request in ["GetDoRequest", "GetDumpRequest", "DelDoRequest"] {
+            assert!(code.contains(&format!("pub struct {request} {{")), "{code}");
+        }
+    }
+
+    #[test]
     fn the_arbitrary_option_derives_it_behind_the_feature() {
         let spec = crate::Spec::parse(
             "t.yaml",
