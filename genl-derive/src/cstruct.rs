@@ -148,41 +148,31 @@ impl Member<'_> {
         }
     }
 
-    /// Reads the member from `__genl_b` (exactly its size) into `local`.
+    /// Reads the member from `__genl_r` (the struct's `Members`) into `local`.
     fn read(&self, local: &syn::Ident) -> TokenStream {
         let (name, ty) = (&self.name, self.ty);
-        let in_attr = quote!(.map_err(|__genl_e| __genl_e.in_attr(#name))?);
+        let ds = quote!(::genl_runtime::derive_support);
         let value = match &self.kind {
             StructField::Int { ty: t, be } => {
                 let wire = Int::of(*t).map(|i| i.rust(*be)).unwrap_or_default();
-                quote!(<#wire as ::genl_runtime::wire::Scalar>::get(__genl_b) #in_attr)
+                quote!(#ds::Members::scalar::<#wire>(&mut __genl_r, #name)?)
             }
             StructField::Bytes { len, .. } => {
-                let arr = byte_array(*len, self.span);
-                quote! {
-                    <#arr as ::core::convert::TryFrom<&[u8]>>::try_from(__genl_b)
-                        .map_err(|_| __genl_short(__genl_bytes.len()))?
-                }
+                let n = Literal::usize_unsuffixed(*len as usize);
+                quote!(#ds::Members::array::<#n>(&mut __genl_r)?)
             }
             StructField::Pad { len } => {
                 let n = Literal::usize_unsuffixed(*len as usize);
-                quote!([0u8; #n])
+                quote!({
+                    #ds::Members::take(&mut __genl_r, #n)?;
+                    [0u8; #n]
+                })
             }
             StructField::Struct => {
-                quote!(<#ty as ::genl_runtime::CStruct>::read(__genl_b) #in_attr)
+                quote!(#ds::Members::nested::<#ty>(&mut __genl_r, #name)?)
             }
         };
-        let size = self.size();
-        quote_spanned! {self.span=>
-            let #local: #ty = {
-                let __genl_end = __genl_off + #size;
-                let __genl_b = __genl_bytes
-                    .get(__genl_off..__genl_end)
-                    .ok_or_else(|| __genl_short(__genl_bytes.len()))?;
-                __genl_off = __genl_end;
-                #value
-            };
-        }
+        quote_spanned!(self.span=> let #local: #ty = #value;)
     }
 }
 
@@ -195,7 +185,6 @@ fn generate(ident: &syn::Ident, members: &[Member<'_>]) -> TokenStream {
         .collect();
     let reads = members.iter().zip(&locals).map(|(m, l)| m.read(l));
     let names = members.iter().map(|m| m.ident);
-    let off_unused = members.is_empty().then(|| quote!(let _ = __genl_off;));
     quote! {
         #[automatically_derived]
         impl ::genl_runtime::CStruct for #ident {
@@ -205,25 +194,16 @@ fn generate(ident: &syn::Ident, members: &[Member<'_>]) -> TokenStream {
                 #(#writes)*
             }
 
-            #[allow(unused_mut, unused_assignments)]
             #[inline]
             fn read(
                 __genl_bytes: &[u8],
             ) -> ::core::result::Result<Self, ::genl_runtime::wire::DecodeError> {
-                let __genl_short = |have: usize| {
-                    ::genl_runtime::wire::DecodeError::new(
-                        ::genl_runtime::wire::DecodeErrorKind::Truncated {
-                            what: #what,
-                            need: <Self as ::genl_runtime::CStruct>::SIZE,
-                            have,
-                        },
-                    )
-                };
-                if __genl_bytes.len() < <Self as ::genl_runtime::CStruct>::SIZE {
-                    return ::core::result::Result::Err(__genl_short(__genl_bytes.len()));
-                }
-                let mut __genl_off: usize = 0;
-                #off_unused
+                #[allow(unused_mut)]
+                let mut __genl_r = ::genl_runtime::derive_support::Members::new(
+                    __genl_bytes,
+                    #what,
+                    <Self as ::genl_runtime::CStruct>::SIZE,
+                )?;
                 #(#reads)*
                 ::core::result::Result::Ok(Self { #(#names: #locals),* })
             }

@@ -550,23 +550,19 @@ fn len(a: &AttrField<'_>) -> TokenStream {
 fn decode_arm(a: &AttrField<'_>, local: &syn::Ident) -> TokenStream {
     let (id, name) = (a.id, &a.name);
     let value = a.codec.decode(a.elem, a.span);
-    let in_attr = quote_spanned!(a.span=> .map_err(|__genl_e| __genl_e.in_attr(#name))?);
+    let checked = in_attr(&value, name, a.span);
     let store = match a.shape {
-        Shape::Bare | Shape::Whole => quote_spanned!(a.span=> #local = #value #in_attr;),
+        Shape::Bare | Shape::Whole => quote_spanned!(a.span=> #local = #checked;),
         Shape::Single => {
-            quote_spanned!(a.span=> #local = ::core::option::Option::Some(#value #in_attr);)
+            quote_spanned!(a.span=> #local = ::core::option::Option::Some(#checked);)
         }
         Shape::Boxed => quote_spanned! {a.span=>
-            #local = ::core::option::Option::Some(::std::boxed::Box::new(#value #in_attr));
+            #local = ::core::option::Option::Some(::std::boxed::Box::new(#checked));
         },
-        Shape::Multi => quote_spanned! {a.span=>
-            let __genl_i = #local.len();
-            #local.push(#value.map_err(|__genl_e| {
-                __genl_e
-                    .within(::genl_runtime::wire::PathSegment::Index(__genl_i))
-                    .in_attr(#name)
-            })?);
-        },
+        Shape::Multi => {
+            let item = in_item(&value, &quote_spanned!(a.span=> #local.len()), name, a.span);
+            quote_spanned!(a.span=> #local.push(#item);)
+        }
     };
     quote_spanned!(a.span=> #id => { #store })
 }
@@ -586,10 +582,10 @@ fn sub_message_decode(
         .codec
         .selector_value(&quote_spanned!(s.span=> __genl_s), s.span)
         .unwrap_or_default();
-    let in_attr = quote_spanned!(a.span=> .map_err(|__genl_e| __genl_e.in_attr(#name))?);
+    let checked = in_attr(&value, name, a.span);
     let store = match a.shape {
-        Shape::Boxed => quote_spanned!(a.span=> ::std::boxed::Box::new(#value #in_attr)),
-        _ => quote_spanned!(a.span=> #value #in_attr),
+        Shape::Boxed => quote_spanned!(a.span=> ::std::boxed::Box::new(#checked)),
+        _ => checked,
     };
     quote_spanned! {a.span=>
         if let ::core::option::Option::Some(__genl_attr) = #raw {
@@ -621,8 +617,10 @@ fn sub_message_validate(a: &AttrField<'_>, s: &AttrField<'_>) -> TokenStream {
                 #sel_name,
                 self.#sel_member.as_ref().map(|__genl_s| #sel),
             )?;
-            ::genl_runtime::GenlSubMessage::validate(__genl_v)
-                .map_err(|__genl_e| __genl_e.in_attr(#name))?;
+            ::genl_runtime::derive_support::in_attr(
+                ::genl_runtime::GenlSubMessage::validate(__genl_v),
+                #name,
+            )?;
         }
     }
 }
@@ -635,7 +633,6 @@ fn validate(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
     let Some(check) = a.codec.validate(elem, &a.checks, p, &v, a.span) else {
         return TokenStream::new();
     };
-    let index = quote_spanned!(a.span=> ::genl_runtime::wire::PathSegment::Index(__genl_i));
     match (a.shape, nests) {
         (Shape::Bare, _) => {
             let check = a
@@ -653,25 +650,42 @@ fn validate(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
         (Shape::Single, false) => {
             quote_spanned!(a.span=> if let ::core::option::Option::Some(#v) = &self.#m { #check?; })
         }
-        (Shape::Single, true) => quote_spanned! {a.span=>
-            if let ::core::option::Option::Some(#v) = &self.#m {
-                #check.map_err(|__genl_e| __genl_e.in_attr(#name))?;
+        (Shape::Single, true) => {
+            let check = in_attr(&check, name, a.span);
+            quote_spanned!(a.span=> if let ::core::option::Option::Some(#v) = &self.#m { #check; })
+        }
+        (Shape::Boxed, _) => {
+            let check = in_attr(&check, name, a.span);
+            quote_spanned! {a.span=>
+                if let ::core::option::Option::Some(#v) = self.#m.as_deref() { #check; }
             }
-        },
-        (Shape::Boxed, _) => quote_spanned! {a.span=>
-            if let ::core::option::Option::Some(#v) = self.#m.as_deref() {
-                #check.map_err(|__genl_e| __genl_e.in_attr(#name))?;
-            }
-        },
+        }
         (Shape::Multi | Shape::Whole, false) => {
             quote_spanned!(a.span=> for #v in &self.#m { #check?; })
         }
-        (Shape::Multi | Shape::Whole, true) => quote_spanned! {a.span=>
-            for (__genl_i, #v) in self.#m.iter().enumerate() {
-                #check.map_err(|__genl_e| __genl_e.within(#index).in_attr(#name))?;
+        (Shape::Multi | Shape::Whole, true) => {
+            let check = in_item(&check, &quote_spanned!(a.span=> __genl_i), name, a.span);
+            quote_spanned! {a.span=>
+                for (__genl_i, #v) in self.#m.iter().enumerate() { #check; }
             }
-        },
+        }
     }
+}
+
+/// `result?`, its error inside the attribute `name`: one call of a shared
+/// runtime function rather than a closure per field.
+pub(crate) fn in_attr(result: &TokenStream, name: &str, span: Span) -> TokenStream {
+    quote_spanned!(span=> ::genl_runtime::derive_support::in_attr(#result, #name)?)
+}
+
+/// `result?`, its error at element `index` of the attribute `name`.
+pub(crate) fn in_item(
+    result: &TokenStream,
+    index: &TokenStream,
+    name: &str,
+    span: Span,
+) -> TokenStream {
+    quote_spanned!(span=> ::genl_runtime::derive_support::in_item(#result, #index, #name)?)
 }
 
 /// An impl that keeps the rest of the crate compiling while the derive's

@@ -282,7 +282,7 @@ fn generate(
         let size = a.codec.len(elem, &v, span);
         len.push(quote!(#pat => { #bind #size }));
         let value = a.codec.decode(elem, span);
-        let value = quote_spanned!(span=> #value.map_err(|__genl_e| __genl_e.in_attr(#name))?);
+        let value = crate::message::in_attr(&value, name, span);
         decode.push(match a.shape {
             Shape::Boxed => {
                 quote_spanned!(span=> #id => Self::#vi(::std::boxed::Box::new(#value)),)
@@ -291,21 +291,22 @@ fn generate(
         });
         let nests = a.codec.nests();
         let check = a.codec.validate(elem, &a.checks, p, &v, span);
-        let index = quote_spanned!(span=> ::genl_runtime::wire::PathSegment::Index(__genl_i));
         validate.push(match (check, a.shape, nests) {
             (None, ..) => quote!(#pat => {}),
             (Some(check), Shape::Whole, false) => quote_spanned! {span=>
                 #pat => for #v in #v { #check?; }
             },
-            (Some(check), Shape::Whole, true) => quote_spanned! {span=>
-                #pat => for (__genl_i, #v) in #v.iter().enumerate() {
-                    #check.map_err(|__genl_e| __genl_e.within(#index).in_attr(#name))?;
+            (Some(check), Shape::Whole, true) => {
+                let check = crate::message::in_item(&check, &quote!(__genl_i), name, span);
+                quote_spanned! {span=>
+                    #pat => for (__genl_i, #v) in #v.iter().enumerate() { #check; }
                 }
-            },
+            }
             (Some(check), _, false) => quote_spanned!(span=> #pat => { #bind #check?; }),
-            (Some(check), _, true) => quote_spanned! {span=>
-                #pat => { #bind #check.map_err(|__genl_e| __genl_e.in_attr(#name))?; }
-            },
+            (Some(check), _, true) => {
+                let check = crate::message::in_attr(&check, name, span);
+                quote_spanned!(span=> #pat => { #bind #check; })
+            }
         });
     }
     let (unknown_encode, unknown_len, unknown_decode, unknown_validate) = match unknown {

@@ -279,34 +279,9 @@ pub struct GetfamilyDumpRequest {
 /// The `dump` reply of `getfamily`.
 ///
 /// Look up one family by id or by name, or list every registered family.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "ctrl-attrs")]
-pub struct GetfamilyDumpReply {
-    /// Numeric id the kernel assigned to the family.
-    #[genl(id = 1, u16)]
-    pub family_id: Option<u16>,
-    /// Name the family registered under.
-    #[genl(id = 2, string, max_len = 15)]
-    pub family_name: Option<String>,
-    /// Protocol version the family declares.
-    #[genl(id = 3, u32)]
-    pub version: Option<u32>,
-    /// Size in bytes of the family's fixed header after the genl header.
-    #[genl(id = 4, u32)]
-    pub hdrsize: Option<u32>,
-    /// Highest attribute number the family's top-level policy knows.
-    #[genl(id = 5, u32)]
-    pub maxattr: Option<u32>,
-    /// One entry per command the family implements.
-    #[genl(id = 6, indexed_array, sub_type = nest)]
-    pub ops: Vec<OpAttrs>,
-    /// One entry per multicast group of the family.
-    #[genl(id = 7, indexed_array, sub_type = nest)]
-    pub mcast_groups: Vec<McastGroupAttrs>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`GetfamilyDoReply`], whose type it is.
+pub type GetfamilyDumpReply = GetfamilyDoReply;
 impl ::genl_runtime::Request for GetfamilyDumpRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -400,22 +375,9 @@ pub struct NewmcastGrpEvent {
 /// The event `delmcast-grp`.
 ///
 /// Sent to the notify group when a family loses a multicast group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "ctrl-attrs")]
-pub struct DelmcastGrpEvent {
-    /// Numeric id the kernel assigned to the family.
-    #[genl(id = 1, u16)]
-    pub family_id: Option<u16>,
-    /// Name the family registered under.
-    #[genl(id = 2, string, max_len = 15)]
-    pub family_name: Option<String>,
-    /// One entry per multicast group of the family.
-    #[genl(id = 7, indexed_array, sub_type = nest)]
-    pub mcast_groups: Vec<McastGroupAttrs>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewmcastGrpEvent`], whose type it is.
+pub type DelmcastGrpEvent = NewmcastGrpEvent;
 /// Command numbers of the operations.
 pub mod cmd {
     /// `getfamily` request: Look up one family by id or by name, or list every registered family.

@@ -25,28 +25,38 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Each family is behind a cargo feature of its name (`datapath`, `vport`,
+//! `flow`, `packet`, which needs `flow`, `meter`, `ct_limit`), and so are
+//! the borrowing views (`views`) and the async and shared clients
+//! (`tokio`); all are on by default.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "flow")]
 pub mod features;
 
+#[cfg(feature = "datapath")]
 /// `ovs_datapath`: datapaths, their features and statistics.
 #[allow(missing_docs)]
 pub mod datapath {
     genl_runtime::include_family!("ovs_datapath");
 }
 
+#[cfg(feature = "vport")]
 /// `ovs_vport`: the ports of a datapath.
 #[allow(missing_docs)]
 pub mod vport {
     genl_runtime::include_family!("ovs_vport");
 }
 
+#[cfg(feature = "flow")]
 /// `ovs_flow`: the flow table; keys, masks and ordered action lists.
 #[allow(missing_docs)]
 pub mod flow {
     genl_runtime::include_family!("ovs_flow");
 }
 
+#[cfg(feature = "packet")]
 /// `ovs_packet`: upcalls to userspace and packets executed by the datapath.
 /// Keys are [`flow::KeyAttrs`].
 #[allow(missing_docs, clippy::large_enum_variant)]
@@ -54,12 +64,14 @@ pub mod packet {
     genl_runtime::include_family!("ovs_packet");
 }
 
+#[cfg(feature = "meter")]
 /// `ovs_meter`: meters and their bands.
 #[allow(missing_docs)]
 pub mod meter {
     genl_runtime::include_family!("ovs_meter");
 }
 
+#[cfg(feature = "ct_limit")]
 /// `ovs_ct_limit`: connection-tracking limits per zone.
 #[allow(missing_docs)]
 pub mod ct_limit {

@@ -404,8 +404,81 @@ pub(super) fn op_docs(title: &str, doc: &str) -> TokenStream {
     quote! { #[doc = #title] #[doc = ""] #rest }
 }
 
+/// The structs of attributes generated so far, by their fields (as
+/// tokens): a reply or event with the same fields as one of them is an
+/// alias of it, so that each distinct struct is derived (encoder, decoder,
+/// checks, view) once.
+struct Distinct {
+    seen: Vec<(String, proc_macro2::Ident)>,
+}
+
+impl Distinct {
+    /// Starts with the structs of the family's attribute sets.
+    fn new(family: &Family, options: &Options, p: &types::Prelude) -> Self {
+        let seen = family
+            .set_ids()
+            .filter(|id| p.ordered[id.index()].is_none())
+            .map(|id| {
+                let set = family.set(id);
+                let attrs: Vec<AttrId> = (0..set.attrs.len() as u32)
+                    .map(|index| AttrId { set: id, index })
+                    .collect();
+                let key = Self::key(family, options, p, &set.name, &attrs);
+                (key, ident(&set.rust_name))
+            })
+            .collect();
+        Distinct { seen }
+    }
+
+    /// What makes two structs the same: the struct without its name and doc.
+    fn key(
+        family: &Family,
+        options: &Options,
+        p: &types::Prelude,
+        set_name: &str,
+        attrs: &[AttrId],
+    ) -> String {
+        let anonymous = format_ident!("Same");
+        message_struct(family, options, p, &anonymous, set_name, quote!(), attrs).to_string()
+    }
+
+    /// The struct `name` for `attrs` of `set_name`, or an alias of the
+    /// struct generated earlier with the same fields (and of its view).
+    #[allow(clippy::too_many_arguments)]
+    fn struct_or_alias(
+        &mut self,
+        family: &Family,
+        options: &Options,
+        p: &types::Prelude,
+        name: &proc_macro2::Ident,
+        set_name: &str,
+        doc: TokenStream,
+        attrs: &[AttrId],
+    ) -> TokenStream {
+        let key = Self::key(family, options, p, set_name, attrs);
+        let Some(same) = self.seen.iter().find(|(k, _)| *k == key).map(|(_, t)| t) else {
+            self.seen.push((key, name.clone()));
+            return message_struct(family, options, p, name, set_name, doc, attrs);
+        };
+        let note = format!(" The same attributes as [`{same}`], whose type it is.");
+        let view = options.views.then(|| {
+            let (alias, of) = (format_ident!("{name}View"), format_ident!("{same}View"));
+            let d = format!(" The borrowing view of [`{name}`]: [`{of}`].");
+            quote! { #[doc = #d] pub type #alias<'a> = #of<'a>; }
+        });
+        quote! {
+            #doc
+            #[doc = ""]
+            #[doc = #note]
+            pub type #name = #same;
+            #view
+        }
+    }
+}
+
 pub(super) fn operations(family: &Family, options: &Options, p: &types::Prelude) -> TokenStream {
     let mut items = Vec::new();
+    let mut distinct = Distinct::new(family, options, p);
     let mut cmds = Vec::new();
     let mut notifications = Vec::new();
     let directional = family.operations.enum_model == EnumModel::Directional;
@@ -461,9 +534,10 @@ pub(super) fn operations(family: &Family, options: &Options, p: &types::Prelude)
                 Some(m) => {
                     let reply = format_ident!("{}{}Reply", base, kind);
                     let doc = op_docs(&format!("The `{lower}` reply of `{}`.", op.name), &op.doc);
-                    items.push(message_struct(
-                        family, options, p, &reply, &set_name, doc, &m.attrs,
-                    ));
+                    items.push(
+                        distinct
+                            .struct_or_alias(family, options, p, &reply, &set_name, doc, &m.attrs),
+                    );
                     reply.to_token_stream()
                 }
                 None => quote!(::genl_runtime::NoAttrs),
@@ -495,9 +569,7 @@ pub(super) fn operations(family: &Family, options: &Options, p: &types::Prelude)
             let name = format_ident!("{}Event", base);
             let doc = format!("The event `{}`.", op.name);
             let doc = op_docs(&doc, &op.doc);
-            items.push(message_struct(
-                family, options, p, &name, &set_name, doc, attrs,
-            ));
+            items.push(distinct.struct_or_alias(family, options, p, &name, &set_name, doc, attrs));
         }
         // A notification shares the reply type of the op it notifies with.
         if let Some(target) = op.notify {
@@ -596,6 +668,29 @@ mod tests {
             "  - item",
         ];
         assert_eq!(doc_lines(doc), expected);
+    }
+
+    #[test]
+    fn a_reply_with_the_fields_of_an_earlier_struct_is_an_alias_of_it() {
+        let spec = crate::Spec::parse(
+            "t.yaml",
+            "name: t\ndoc: d\nattribute-sets:\n  - name: attrs\n    attributes:\n      - { name: a, type: u32 }\n      - { name: b, type: string }\noperations:\n  list:\n    - { name: get, doc: g, attribute-set: attrs, do: { request: { attributes: [ a ] }, reply: { attributes: [ a, b ] } }, dump: { request: { attributes: [ a ] }, reply: { attributes: [ a, b ] } } }\n    - { name: del, doc: x, attribute-set: attrs, do: { request: { attributes: [ a ] }, reply: { attributes: [ b ] } } }\n",
+        )
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+        let code = crate::codegen::generate(&spec, &Options::default().with_views(true));
+        // The replies with every attribute are the set's struct.
+        assert!(code.contains("pub type GetDoReply = Attrs;"), "{code}");
+        assert!(code.contains("pub type GetDumpReply = Attrs;"), "{code}");
+        assert!(
+            code.contains("pub type GetDumpReplyView<'a> = AttrsView<'a>;"),
+            "{code}"
+        );
+        // Other fields, another struct; requests are never aliases, as each
+        // implements `Request` with its own operation.
+        assert!(code.contains("pub struct DelDoReply {"), "{code}");
+        for request in ["GetDoRequest", "GetDumpRequest", "DelDoRequest"] {
+            assert!(code.contains(&format!("pub struct {request} {{")), "{code}");
+        }
     }
 
     #[test]

@@ -115,19 +115,9 @@ pub struct GetDoRequest {
 /// The `do` reply of `get`.
 ///
 /// Read the limits and connection counts of zones, or of every zone.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "ct-limit")]
-pub struct GetDoReply {
-    /// A sequence of ovs-zone-limit structs, 12 bytes each, one per zone.
-    /// Without it, get reads every zone's limit. The kernel's policy has a
-    /// nest here, but the payload is the structs back to back, which the
-    /// kernel reads in code; a spec can only call that binary.
-    #[genl(id = 1, binary, struct_, sub_type = binary)]
-    pub zone_limit: Option<Vec<OvsZoneLimit>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`CtLimit`], whose type it is.
+pub type GetDoReply = CtLimit;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;

@@ -197,35 +197,9 @@ pub struct DelDoRequest {
 ///
 /// Remove a datapath and all of its ports and flows. The removed
 /// datapath is echoed on request and sent to the group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "datapath")]
-pub struct DelDoReply {
-    /// Name of the datapath, which is also the name of its local port.
-    #[genl(id = 1, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Packet counters.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsDpStats>,
-    /// Mask usage counters.
-    #[genl(id = 4, binary, struct_)]
-    pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
-    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
-    #[genl(id = 5, u32, flags, flags_mask = 15)]
-    pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
-    /// kernel also wants a power of two (checked in code, EINVAL).
-    #[genl(id = 7, u32, max = 4096)]
-    pub masks_cache_size: Option<u32>,
-    /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features. The kernel's policy has no entry for it: it is
-    /// read in code, unchecked.
-    #[genl(id = 8, binary, sub_type = u32)]
-    pub per_cpu_pids: Option<Vec<u32>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewDoReply`], whose type it is.
+pub type DelDoReply = NewDoReply;
 impl ::genl_runtime::Request for DelDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -252,35 +226,9 @@ pub struct GetDoRequest {
 /// The `do` reply of `get`.
 ///
 /// Read one datapath, or dump all of them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "datapath")]
-pub struct GetDoReply {
-    /// Name of the datapath, which is also the name of its local port.
-    #[genl(id = 1, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Packet counters.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsDpStats>,
-    /// Mask usage counters.
-    #[genl(id = 4, binary, struct_)]
-    pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
-    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
-    #[genl(id = 5, u32, flags, flags_mask = 15)]
-    pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
-    /// kernel also wants a power of two (checked in code, EINVAL).
-    #[genl(id = 7, u32, max = 4096)]
-    pub masks_cache_size: Option<u32>,
-    /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features. The kernel's policy has no entry for it: it is
-    /// read in code, unchecked.
-    #[genl(id = 8, binary, sub_type = u32)]
-    pub per_cpu_pids: Option<Vec<u32>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewDoReply`], whose type it is.
+pub type GetDoReply = NewDoReply;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -304,35 +252,9 @@ pub struct GetDumpRequest {
 /// The `dump` reply of `get`.
 ///
 /// Read one datapath, or dump all of them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "datapath")]
-pub struct GetDumpReply {
-    /// Name of the datapath, which is also the name of its local port.
-    #[genl(id = 1, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Packet counters.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsDpStats>,
-    /// Mask usage counters.
-    #[genl(id = 4, binary, struct_)]
-    pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
-    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
-    #[genl(id = 5, u32, flags, flags_mask = 15)]
-    pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
-    /// kernel also wants a power of two (checked in code, EINVAL).
-    #[genl(id = 7, u32, max = 4096)]
-    pub masks_cache_size: Option<u32>,
-    /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features. The kernel's policy has no entry for it: it is
-    /// read in code, unchecked.
-    #[genl(id = 8, binary, sub_type = u32)]
-    pub per_cpu_pids: Option<Vec<u32>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewDoReply`], whose type it is.
+pub type GetDumpReply = NewDoReply;
 impl ::genl_runtime::Request for GetDumpRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -376,35 +298,9 @@ pub struct SetDoRequest {
 /// Change the features, the mask cache size or the per-CPU upcall
 /// sockets of a datapath. The new state is echoed on request and sent
 /// to the group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "datapath")]
-pub struct SetDoReply {
-    /// Name of the datapath, which is also the name of its local port.
-    #[genl(id = 1, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Packet counters.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsDpStats>,
-    /// Mask usage counters.
-    #[genl(id = 4, binary, struct_)]
-    pub megaflow_stats: Option<OvsDpMegaflowStats>,
-    /// Features in effect (OVS_DP_F_* bits). The kernel's policy checks no
-    /// bits; it refuses unknown ones in code (EOPNOTSUPP).
-    #[genl(id = 5, u32, flags, flags_mask = 15)]
-    pub user_features: Option<UserFeatures>,
-    /// Entries of the per-CPU mask cache; 0 turns the cache off. The
-    /// kernel also wants a power of two (checked in code, EINVAL).
-    #[genl(id = 7, u32, max = 4096)]
-    pub masks_cache_size: Option<u32>,
-    /// One netlink port id per CPU, used when dispatch-upcall-per-cpu is
-    /// among the features. The kernel's policy has no entry for it: it is
-    /// read in code, unchecked.
-    #[genl(id = 8, binary, sub_type = u32)]
-    pub per_cpu_pids: Option<Vec<u32>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewDoReply`], whose type it is.
+pub type SetDoReply = NewDoReply;
 impl ::genl_runtime::Request for SetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;

@@ -1013,47 +1013,9 @@ pub struct DelDoRequest {
 /// Remove a flow, named by key or ufid; without either, remove every flow
 /// of the datapath. The removed flow is echoed on request and sent to the
 /// group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "flow-attrs")]
-pub struct DelDoReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid
-    /// names the flow. A get, set or del finds by key only a flow made
-    /// without a ufid, and only by the key it was made with (the kernel's
-    /// exact lookup of the unmasked key). The kernel's policy does not
-    /// check the nest's contents; it parses them in code.
-    #[genl(id = 1, nest)]
-    pub key: Option<Box<KeyAttrs>>,
-    /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions. The
-    /// kernel's policy does not check the nest's contents; it parses them
-    /// in code.
-    #[genl(id = 2, nest)]
-    pub actions: Option<Box<ActionAttrs>>,
-    /// Counters, reported when nonzero.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsFlowStats>,
-    /// The TCP flags seen on the flow's packets, ORed; reported when nonzero.
-    #[genl(id = 4, u8)]
-    pub tcp_flags: Option<u8>,
-    /// When a packet last matched, in milliseconds of the monotonic clock.
-    #[genl(id = 5, u64)]
-    pub used: Option<u64>,
-    /// Which key bits must match (1) and which are wildcarded (0). Left out,
-    /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely. The kernel's policy does not check the nest's
-    /// contents; it parses them in code.
-    #[genl(id = 7, nest)]
-    pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
-    /// key; a flow made with one is found by it only. The kernel's policy
-    /// entry (a minimum length of 1) does not show in a policy dump; the
-    /// kernel checks the rest in code.
-    #[genl(id = 9, binary, min_len = 1, max_len = 16)]
-    pub ufid: Option<Vec<u8>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewDoReply`], whose type it is.
+pub type DelDoReply = NewDoReply;
 impl ::genl_runtime::Request for DelDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -1099,47 +1061,9 @@ pub struct GetDoRequest {
 ///
 /// Read one flow, or dump the flows of a datapath. The kernel checks
 /// no dump request with a policy: the dump reads ufid-flags itself.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "flow-attrs")]
-pub struct GetDoReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid
-    /// names the flow. A get, set or del finds by key only a flow made
-    /// without a ufid, and only by the key it was made with (the kernel's
-    /// exact lookup of the unmasked key). The kernel's policy does not
-    /// check the nest's contents; it parses them in code.
-    #[genl(id = 1, nest)]
-    pub key: Option<Box<KeyAttrs>>,
-    /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions. The
-    /// kernel's policy does not check the nest's contents; it parses them
-    /// in code.
-    #[genl(id = 2, nest)]
-    pub actions: Option<Box<ActionAttrs>>,
-    /// Counters, reported when nonzero.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsFlowStats>,
-    /// The TCP flags seen on the flow's packets, ORed; reported when nonzero.
-    #[genl(id = 4, u8)]
-    pub tcp_flags: Option<u8>,
-    /// When a packet last matched, in milliseconds of the monotonic clock.
-    #[genl(id = 5, u64)]
-    pub used: Option<u64>,
-    /// Which key bits must match (1) and which are wildcarded (0). Left out,
-    /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely. The kernel's policy does not check the nest's
-    /// contents; it parses them in code.
-    #[genl(id = 7, nest)]
-    pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
-    /// key; a flow made with one is found by it only. The kernel's policy
-    /// entry (a minimum length of 1) does not show in a policy dump; the
-    /// kernel checks the rest in code.
-    #[genl(id = 9, binary, min_len = 1, max_len = 16)]
-    pub ufid: Option<Vec<u8>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewDoReply`], whose type it is.
+pub type GetDoReply = NewDoReply;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -1169,47 +1093,9 @@ pub struct GetDumpRequest {
 ///
 /// Read one flow, or dump the flows of a datapath. The kernel checks
 /// no dump request with a policy: the dump reads ufid-flags itself.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "flow-attrs")]
-pub struct GetDumpReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid
-    /// names the flow. A get, set or del finds by key only a flow made
-    /// without a ufid, and only by the key it was made with (the kernel's
-    /// exact lookup of the unmasked key). The kernel's policy does not
-    /// check the nest's contents; it parses them in code.
-    #[genl(id = 1, nest)]
-    pub key: Option<Box<KeyAttrs>>,
-    /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions. The
-    /// kernel's policy does not check the nest's contents; it parses them
-    /// in code.
-    #[genl(id = 2, nest)]
-    pub actions: Option<Box<ActionAttrs>>,
-    /// Counters, reported when nonzero.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsFlowStats>,
-    /// The TCP flags seen on the flow's packets, ORed; reported when nonzero.
-    #[genl(id = 4, u8)]
-    pub tcp_flags: Option<u8>,
-    /// When a packet last matched, in milliseconds of the monotonic clock.
-    #[genl(id = 5, u64)]
-    pub used: Option<u64>,
-    /// Which key bits must match (1) and which are wildcarded (0). Left out,
-    /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely. The kernel's policy does not check the nest's
-    /// contents; it parses them in code.
-    #[genl(id = 7, nest)]
-    pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
-    /// key; a flow made with one is found by it only. The kernel's policy
-    /// entry (a minimum length of 1) does not show in a policy dump; the
-    /// kernel checks the rest in code.
-    #[genl(id = 9, binary, min_len = 1, max_len = 16)]
-    pub ufid: Option<Vec<u8>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewDoReply`], whose type it is.
+pub type GetDumpReply = NewDoReply;
 impl ::genl_runtime::Request for GetDumpRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -1270,47 +1156,9 @@ pub struct SetDoRequest {
 ///
 /// Replace a flow's actions or clear its counters. The new state is
 /// echoed on request and sent to the group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "flow-attrs")]
-pub struct SetDoReply {
-    /// The flow's key. Needed by every request but dumps, unless ufid
-    /// names the flow. A get, set or del finds by key only a flow made
-    /// without a ufid, and only by the key it was made with (the kernel's
-    /// exact lookup of the unmasked key). The kernel's policy does not
-    /// check the nest's contents; it parses them in code.
-    #[genl(id = 1, nest)]
-    pub key: Option<Box<KeyAttrs>>,
-    /// What to do with matching packets, in order. An empty nest is no
-    /// action (drop); a set request without it keeps the actions. The
-    /// kernel's policy does not check the nest's contents; it parses them
-    /// in code.
-    #[genl(id = 2, nest)]
-    pub actions: Option<Box<ActionAttrs>>,
-    /// Counters, reported when nonzero.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsFlowStats>,
-    /// The TCP flags seen on the flow's packets, ORed; reported when nonzero.
-    #[genl(id = 4, u8)]
-    pub tcp_flags: Option<u8>,
-    /// When a packet last matched, in milliseconds of the monotonic clock.
-    #[genl(id = 5, u64)]
-    pub used: Option<u64>,
-    /// Which key bits must match (1) and which are wildcarded (0). Left out,
-    /// every key bit must match; a key attribute left out of the mask is
-    /// wildcarded entirely. The kernel's policy does not check the nest's
-    /// contents; it parses them in code.
-    #[genl(id = 7, nest)]
-    pub mask: Option<Box<KeyAttrs>>,
-    /// Unique flow id (1 to 16 bytes) that indexes the flow instead of its
-    /// key; a flow made with one is found by it only. The kernel's policy
-    /// entry (a minimum length of 1) does not show in a policy dump; the
-    /// kernel checks the rest in code.
-    #[genl(id = 9, binary, min_len = 1, max_len = 16)]
-    pub ufid: Option<Vec<u8>>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`NewDoReply`], whose type it is.
+pub type SetDoReply = NewDoReply;
 impl ::genl_runtime::Request for SetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;

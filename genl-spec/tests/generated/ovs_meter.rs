@@ -214,30 +214,9 @@ pub struct DelDoRequest {
 /// The `do` reply of `del`.
 ///
 /// Remove a meter; the reply carries its last counters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "meter")]
-pub struct DelDoReply {
-    /// Meter id within the datapath.
-    #[genl(id = 1, u32)]
-    pub id: Option<u32>,
-    /// Counters of the meter.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsFlowStats>,
-    /// When a packet last went through, in milliseconds of the monotonic
-    /// clock. Only replies carry it, as max-meters and max-bands: the
-    /// kernel's policy has entries for the three, but no request handler
-    /// reads them.
-    #[genl(id = 5, u64)]
-    pub used: Option<u64>,
-    /// The meter's bands, each a nest of band attributes. The kernel's
-    /// policy has a plain nest here and parses the band nests in code,
-    /// whatever their attribute types.
-    #[genl(id = 4, indexed_array, sub_type = nest)]
-    pub bands: Vec<Band>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`SetDoReply`], whose type it is.
+pub type DelDoReply = SetDoReply;
 impl ::genl_runtime::Request for DelDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -264,30 +243,9 @@ pub struct GetDoRequest {
 /// The `do` reply of `get`.
 ///
 /// Read a meter's counters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "meter")]
-pub struct GetDoReply {
-    /// Meter id within the datapath.
-    #[genl(id = 1, u32)]
-    pub id: Option<u32>,
-    /// Counters of the meter.
-    #[genl(id = 3, binary, struct_)]
-    pub stats: Option<OvsFlowStats>,
-    /// When a packet last went through, in milliseconds of the monotonic
-    /// clock. Only replies carry it, as max-meters and max-bands: the
-    /// kernel's policy has entries for the three, but no request handler
-    /// reads them.
-    #[genl(id = 5, u64)]
-    pub used: Option<u64>,
-    /// The meter's bands, each a nest of band attributes. The kernel's
-    /// policy has a plain nest here and parses the band nests in code,
-    /// whatever their attribute types.
-    #[genl(id = 4, indexed_array, sub_type = nest)]
-    pub bands: Vec<Band>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`SetDoReply`], whose type it is.
+pub type GetDoReply = SetDoReply;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;

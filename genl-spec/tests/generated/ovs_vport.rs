@@ -191,47 +191,9 @@ pub struct NewDoRequest {
 /// Attach a port to a datapath. The kernel answers with the new port when
 /// the request asks for an echo (NLM_F_ECHO), and sends the same message
 /// to the ovs_vport group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "vport")]
-pub struct NewDoReply {
-    /// Port number within the datapath; 0 is the local port.
-    #[genl(id = 1, u32)]
-    pub port_no: Option<u32>,
-    /// What the port is. The kernel's policy does not bound it; an
-    /// unknown type fails in code (EAFNOSUPPORT).
-    #[genl(id = 2, u32, enum_, max = 5)]
-    pub r#type: Option<VportType>,
-    /// Name of the port; for a device-backed port, the device's name.
-    #[genl(id = 3, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Options of the port's type; tunnels need some. The kernel's policy
-    /// does not check the nest's contents: each tunnel type parses them
-    /// in code.
-    #[genl(id = 4, nest)]
-    pub options: Option<VportOptions>,
-    /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none. The kernel's policy has no entry for it: it is
-    /// read in code.
-    #[genl(id = 5, binary, sub_type = u32)]
-    pub upcall_pid: Option<Vec<u32>>,
-    /// Traffic counters.
-    #[genl(id = 6, binary, struct_)]
-    pub stats: Option<OvsVportStats>,
-    /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, s32, min = 0)]
-    pub ifindex: Option<i32>,
-    /// Id of the network namespace of the port's device, when it is not
-    /// the caller's. Only replies carry it: the kernel's policy has an
-    /// entry for it, but no request handler reads it.
-    #[genl(id = 9, s32)]
-    pub netnsid: Option<i32>,
-    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
-    #[genl(id = 10, nest)]
-    pub upcall_stats: Option<UpcallStats>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`Vport`], whose type it is.
+pub type NewDoReply = Vport;
 impl ::genl_runtime::Request for NewDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -263,47 +225,9 @@ pub struct DelDoRequest {
 ///
 /// Detach a port, named by its name or by its port number. The removed
 /// port is echoed on request and sent to the group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "vport")]
-pub struct DelDoReply {
-    /// Port number within the datapath; 0 is the local port.
-    #[genl(id = 1, u32)]
-    pub port_no: Option<u32>,
-    /// What the port is. The kernel's policy does not bound it; an
-    /// unknown type fails in code (EAFNOSUPPORT).
-    #[genl(id = 2, u32, enum_, max = 5)]
-    pub r#type: Option<VportType>,
-    /// Name of the port; for a device-backed port, the device's name.
-    #[genl(id = 3, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Options of the port's type; tunnels need some. The kernel's policy
-    /// does not check the nest's contents: each tunnel type parses them
-    /// in code.
-    #[genl(id = 4, nest)]
-    pub options: Option<VportOptions>,
-    /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none. The kernel's policy has no entry for it: it is
-    /// read in code.
-    #[genl(id = 5, binary, sub_type = u32)]
-    pub upcall_pid: Option<Vec<u32>>,
-    /// Traffic counters.
-    #[genl(id = 6, binary, struct_)]
-    pub stats: Option<OvsVportStats>,
-    /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, s32, min = 0)]
-    pub ifindex: Option<i32>,
-    /// Id of the network namespace of the port's device, when it is not
-    /// the caller's. Only replies carry it: the kernel's policy has an
-    /// entry for it, but no request handler reads it.
-    #[genl(id = 9, s32)]
-    pub netnsid: Option<i32>,
-    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
-    #[genl(id = 10, nest)]
-    pub upcall_stats: Option<UpcallStats>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`Vport`], whose type it is.
+pub type DelDoReply = Vport;
 impl ::genl_runtime::Request for DelDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -333,47 +257,9 @@ pub struct GetDoRequest {
 /// The `do` reply of `get`.
 ///
 /// Read one port, or dump the ports of a datapath.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "vport")]
-pub struct GetDoReply {
-    /// Port number within the datapath; 0 is the local port.
-    #[genl(id = 1, u32)]
-    pub port_no: Option<u32>,
-    /// What the port is. The kernel's policy does not bound it; an
-    /// unknown type fails in code (EAFNOSUPPORT).
-    #[genl(id = 2, u32, enum_, max = 5)]
-    pub r#type: Option<VportType>,
-    /// Name of the port; for a device-backed port, the device's name.
-    #[genl(id = 3, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Options of the port's type; tunnels need some. The kernel's policy
-    /// does not check the nest's contents: each tunnel type parses them
-    /// in code.
-    #[genl(id = 4, nest)]
-    pub options: Option<VportOptions>,
-    /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none. The kernel's policy has no entry for it: it is
-    /// read in code.
-    #[genl(id = 5, binary, sub_type = u32)]
-    pub upcall_pid: Option<Vec<u32>>,
-    /// Traffic counters.
-    #[genl(id = 6, binary, struct_)]
-    pub stats: Option<OvsVportStats>,
-    /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, s32, min = 0)]
-    pub ifindex: Option<i32>,
-    /// Id of the network namespace of the port's device, when it is not
-    /// the caller's. Only replies carry it: the kernel's policy has an
-    /// entry for it, but no request handler reads it.
-    #[genl(id = 9, s32)]
-    pub netnsid: Option<i32>,
-    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
-    #[genl(id = 10, nest)]
-    pub upcall_stats: Option<UpcallStats>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`Vport`], whose type it is.
+pub type GetDoReply = Vport;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -397,47 +283,9 @@ pub struct GetDumpRequest {
 /// The `dump` reply of `get`.
 ///
 /// Read one port, or dump the ports of a datapath.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "vport")]
-pub struct GetDumpReply {
-    /// Port number within the datapath; 0 is the local port.
-    #[genl(id = 1, u32)]
-    pub port_no: Option<u32>,
-    /// What the port is. The kernel's policy does not bound it; an
-    /// unknown type fails in code (EAFNOSUPPORT).
-    #[genl(id = 2, u32, enum_, max = 5)]
-    pub r#type: Option<VportType>,
-    /// Name of the port; for a device-backed port, the device's name.
-    #[genl(id = 3, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Options of the port's type; tunnels need some. The kernel's policy
-    /// does not check the nest's contents: each tunnel type parses them
-    /// in code.
-    #[genl(id = 4, nest)]
-    pub options: Option<VportOptions>,
-    /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none. The kernel's policy has no entry for it: it is
-    /// read in code.
-    #[genl(id = 5, binary, sub_type = u32)]
-    pub upcall_pid: Option<Vec<u32>>,
-    /// Traffic counters.
-    #[genl(id = 6, binary, struct_)]
-    pub stats: Option<OvsVportStats>,
-    /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, s32, min = 0)]
-    pub ifindex: Option<i32>,
-    /// Id of the network namespace of the port's device, when it is not
-    /// the caller's. Only replies carry it: the kernel's policy has an
-    /// entry for it, but no request handler reads it.
-    #[genl(id = 9, s32)]
-    pub netnsid: Option<i32>,
-    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
-    #[genl(id = 10, nest)]
-    pub upcall_stats: Option<UpcallStats>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`Vport`], whose type it is.
+pub type GetDumpReply = Vport;
 impl ::genl_runtime::Request for GetDumpRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
@@ -485,47 +333,9 @@ pub struct SetDoRequest {
 /// Change a port's options or upcall sockets. The type, when given, must
 /// be the port's own. The new state is echoed on request and sent to
 /// the group.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ::genl_runtime::GenlMessage)]
-#[genl(set = "vport")]
-pub struct SetDoReply {
-    /// Port number within the datapath; 0 is the local port.
-    #[genl(id = 1, u32)]
-    pub port_no: Option<u32>,
-    /// What the port is. The kernel's policy does not bound it; an
-    /// unknown type fails in code (EAFNOSUPPORT).
-    #[genl(id = 2, u32, enum_, max = 5)]
-    pub r#type: Option<VportType>,
-    /// Name of the port; for a device-backed port, the device's name.
-    #[genl(id = 3, string, max_len = 15)]
-    pub name: Option<String>,
-    /// Options of the port's type; tunnels need some. The kernel's policy
-    /// does not check the nest's contents: each tunnel type parses them
-    /// in code.
-    #[genl(id = 4, nest)]
-    pub options: Option<VportOptions>,
-    /// Netlink port ids among which the port's miss upcalls are spread; a
-    /// single 0 sends none. The kernel's policy has no entry for it: it is
-    /// read in code.
-    #[genl(id = 5, binary, sub_type = u32)]
-    pub upcall_pid: Option<Vec<u32>>,
-    /// Traffic counters.
-    #[genl(id = 6, binary, struct_)]
-    pub stats: Option<OvsVportStats>,
-    /// Interface index for a new internal port; only read on creation.
-    #[genl(id = 8, s32, min = 0)]
-    pub ifindex: Option<i32>,
-    /// Id of the network namespace of the port's device, when it is not
-    /// the caller's. Only replies carry it: the kernel's policy has an
-    /// entry for it, but no request handler reads it.
-    #[genl(id = 9, s32)]
-    pub netnsid: Option<i32>,
-    /// Upcall counters of the port (Linux 6.2; 6.1 sends none).
-    #[genl(id = 10, nest)]
-    pub upcall_stats: Option<UpcallStats>,
-    /// Attributes this spec does not know, kept as they came.
-    #[genl(unknown)]
-    pub unknown: Vec<::genl_runtime::UnknownAttr>,
-}
+///
+/// The same attributes as [`Vport`], whose type it is.
+pub type SetDoReply = Vport;
 impl ::genl_runtime::Request for SetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
     const VERSION: u8 = FAMILY_VERSION;
