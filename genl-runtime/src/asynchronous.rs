@@ -17,7 +17,7 @@ use crate::exchange::{
 };
 use crate::family::{self, Family};
 use crate::nlctrl;
-use crate::request::{Events, Reply, ReplyView, Request, RequestKind};
+use crate::request::{Events, Reply, ReplyView, Request, RequestKind, ViewedReply};
 use crate::shared::{Handover, SharedConnection};
 use crate::socket::Socket;
 use crate::view::HasView;
@@ -224,13 +224,17 @@ impl AsyncConnection {
         // policy fails the same with or without the family in the kernel.
         self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
-        self.exchange_do(id, header, req, 0, |payload| {
-            with_view::<R, T>(payload, read)
-        })
-        .await?
-        .ok_or_else(|| Error::NoReply {
-            operation: R::OPERATION,
-        })
+        match self
+            .exchange_do(id, header, req, 0, |payload| {
+                with_view::<R, T>(payload, read)
+            })
+            .await?
+        {
+            Some(read) => Ok(read),
+            None => Err(Error::NoReply {
+                operation: R::OPERATION,
+            }),
+        }
     }
 
     /// Sends a `dump` request; the replies come from the returned stream.
@@ -643,7 +647,7 @@ where
 {
     /// The next reply, read in place: its fixed header and a view of its
     /// attributes; `None` after the last.
-    pub async fn next(&mut self) -> Option<Result<(R::Header, ReplyView<'_, R>), Error>> {
+    pub async fn next(&mut self) -> Option<Result<ViewedReply<'_, R>, Error>> {
         if self.state.finished {
             return None;
         }

@@ -12,7 +12,7 @@ use crate::exchange::{
 };
 use crate::family::{self, Family};
 use crate::nlctrl;
-use crate::request::{Events, Reply, ReplyView, Request, RequestKind};
+use crate::request::{Events, Reply, ReplyView, Request, RequestKind, ViewedReply};
 use crate::socket::Socket;
 use crate::view::HasView;
 use crate::wire::{DecodeError, NlMsgHdr, messages, msg_type};
@@ -232,12 +232,14 @@ impl Connection {
         // policy fails the same with or without the family in the kernel.
         self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
-        self.exchange_do(id, header, req, 0, |payload| {
+        match self.exchange_do(id, header, req, 0, |payload| {
             with_view::<R, T>(payload, read)
-        })?
-        .ok_or_else(|| Error::NoReply {
-            operation: R::OPERATION,
-        })
+        })? {
+            Some(read) => Ok(read),
+            None => Err(Error::NoReply {
+                operation: R::OPERATION,
+            }),
+        }
     }
 
     /// Sends a `dump` request; the replies come from the returned iterator,
@@ -643,7 +645,7 @@ where
     /// as [`Dump`] reports it).
     #[allow(clippy::should_implement_trait)] // a lending iterator: see the type
     #[inline]
-    pub fn next(&mut self) -> Option<Result<(R::Header, ReplyView<'_, R>), Error>> {
+    pub fn next(&mut self) -> Option<Result<ViewedReply<'_, R>, Error>> {
         if self.state.finished {
             return None;
         }

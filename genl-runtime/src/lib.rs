@@ -58,7 +58,9 @@ pub use error::Error;
 pub use exchange::{RawNotification, RawReply, RawRequest};
 pub use extack::KernelError;
 pub use family::{Family, FamilyOp};
-pub use request::{Events, NoAttrs, Notification, Reply, ReplyView, Request, RequestKind};
+pub use request::{
+    Events, NoAttrs, Notification, Reply, ReplyView, Request, RequestKind, ViewedReply,
+};
 #[cfg(feature = "tokio")]
 pub use shared::{EventStream, Notifications, SharedConnection, SharedDump};
 pub use socket::Socket;
