@@ -1,13 +1,46 @@
 //! B2: round trips to the running kernel's generic netlink controller:
-//! get-family of one name, and a dump of every family. genl's typed
-//! client against the peers' sockets (netlink-socket2, neli's `NlRouter`,
-//! netlink-sys with netlink-packet-generic) and the raw `libc` floor.
+//! get-family of one name, and a dump of every family. genl (replies read
+//! in place through views, doing the floor's work: the id, or the count and
+//! sum of the ids; and the typed client's owned replies) against the peers'
+//! sockets (netlink-socket2, neli's `NlRouter`, netlink-sys with
+//! netlink-packet-generic) and the raw `libc` floor.
 
 use criterion::{BenchmarkId, Criterion};
 use genl_bench::floor::RawSocket;
 use genl_bench::peers;
 use genl_runtime::nlctrl::{Client, GetfamilyDoRequest, GetfamilyDumpRequest};
 use std::hint::black_box;
+
+/// genl's get-family read in place: the family id, as the floor reads it.
+fn view_id(ours: &mut Client, req: &GetfamilyDoRequest) -> Result<u16, genl_runtime::Error> {
+    let id = ours
+        .connection()
+        .request_view(&(), req, |(), family| family.family_id())?;
+    Ok(id.unwrap_or(0))
+}
+
+/// genl's dump read in place: the number of families and the sum of their
+/// ids, as the floor counts them.
+fn view_dump(ours: &mut Client) -> Result<(usize, u32), genl_runtime::Error> {
+    let mut dump = ours
+        .connection()
+        .dump_view(&(), &GetfamilyDumpRequest::default())?;
+    let (mut n, mut sum) = (0, 0u32);
+    while let Some(reply) = dump.next() {
+        let ((), family) = reply?;
+        n += 1;
+        sum += u32::from(
+            family
+                .family_id()
+                .map_err(|e| genl_runtime::Error::Decode {
+                    operation: "getfamily",
+                    error: Box::new(e),
+                })?
+                .unwrap_or(0),
+        );
+    }
+    Ok((n, sum))
+}
 
 fn main() {
     let mut ours = match Client::connect() {
@@ -33,6 +66,8 @@ fn main() {
         .expect("dump");
     let (n, sum) = raw.dump_families().expect("dump");
     assert_eq!(all.len(), n);
+    assert_eq!(view_id(&mut ours, &one).ok(), id);
+    assert_eq!(view_dump(&mut ours).expect("dump"), (n, sum));
     let mut bindings = peers::bindings::Client::new();
     let neli = peers::neli::Client::connect().expect("a neli router connects");
     let mut rtnl = peers::rust_netlink::Client::connect().expect("a netlink-sys socket opens");
@@ -50,10 +85,12 @@ fn main() {
         let which = args.get(i + 1).map(String::as_str).unwrap_or("");
         for _ in 0..1000 {
             match which {
-                "getfamily/genl" => drop(black_box(ours.getfamily(&one))),
+                "getfamily/genl" => drop(black_box(view_id(&mut ours, &one))),
+                "getfamily/genl-owned" => drop(black_box(ours.getfamily(&one))),
                 "getfamily/floor" => drop(black_box(raw.family_id("nlctrl"))),
                 "getfamily/floor-acked" => drop(black_box(raw.family_id_acked("nlctrl"))),
-                "dump/genl" => {
+                "dump/genl" => drop(black_box(view_dump(&mut ours))),
+                "dump/genl-owned" => {
                     let n = ours
                         .getfamily_dump(&GetfamilyDumpRequest::default())
                         .map(Iterator::count);
@@ -75,6 +112,9 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     let mut g = c.benchmark_group("getfamily_one");
     g.bench_function(BenchmarkId::from_parameter("genl"), |b| {
+        b.iter(|| view_id(&mut ours, &one).expect("nlctrl"))
+    });
+    g.bench_function(BenchmarkId::from_parameter("genl owned"), |b| {
         b.iter(|| ours.getfamily(&one).expect("nlctrl").family_id)
     });
     g.bench_function(BenchmarkId::from_parameter("floor"), |b| {
@@ -95,6 +135,9 @@ fn main() {
     g.finish();
     let mut g = c.benchmark_group("getfamily_dump_all");
     g.bench_function(BenchmarkId::from_parameter("genl"), |b| {
+        b.iter(|| view_dump(&mut ours).expect("dump"))
+    });
+    g.bench_function(BenchmarkId::from_parameter("genl owned"), |b| {
         b.iter(|| {
             ours.getfamily_dump(&GetfamilyDumpRequest::default())
                 .expect("dump")

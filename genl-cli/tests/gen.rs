@@ -11,7 +11,7 @@ fn root() -> std::path::PathBuf {
 fn gen_prints_the_module_that_the_snapshot_holds() {
     let out = Command::new(cargo_bin!("genl"))
         .current_dir(root())
-        .args(["gen", "specs/nlctrl.yaml"])
+        .args(["gen", "--views", "specs/nlctrl.yaml"])
         .assert()
         .success()
         .stderr_eq("");

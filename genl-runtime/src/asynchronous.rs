@@ -12,15 +12,16 @@ use tokio::io::unix::AsyncFd;
 use crate::connection::Answers;
 use crate::error::Error;
 use crate::exchange::{
-    Collector, DumpState, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
-    decode_event, decode_reply, dumps_alone,
+    Collector, DumpState, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed,
+    bytes_at, chunk, decode_event, decode_reply, dumps_alone, view_reply, with_view,
 };
 use crate::family::{self, Family};
 use crate::nlctrl;
-use crate::request::{Events, Reply, Request, RequestKind};
+use crate::request::{Events, Reply, ReplyView, Request, RequestKind, ViewedReply};
 use crate::shared::{Handover, SharedConnection};
 use crate::socket::Socket;
-use crate::wire::{NLMSG_HDRLEN, NlMsgHdr, align, messages, msg_type};
+use crate::view::HasView;
+use crate::wire::{DecodeError, NLMSG_HDRLEN, NlMsgHdr, align, messages, msg_type};
 
 /// The async counterpart of [`Connection`](crate::Connection): the same
 /// requests, dumps (as a [`Stream`](futures_core::Stream)) and
@@ -173,19 +174,30 @@ impl AsyncConnection {
         req: &R,
         nl_flags: u16,
     ) -> Result<Option<Reply<R>>, Error> {
+        self.exchange_do(family_id, header, req, nl_flags, decode_reply::<R>)
+            .await
+    }
+
+    /// Sends a `do` request and reads its answer; `read` gets the first
+    /// reply's payload in place. See the blocking connection's.
+    async fn exchange_do<R: Request, T>(
+        &mut self,
+        family_id: u16,
+        header: &R::Header,
+        req: &R,
+        nl_flags: u16,
+        read: impl FnOnce(&[u8]) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
         self.finish_abandoned().await;
         let pending = self.ex.build(family_id, header, req, nl_flags);
         self.send().await?;
+        let mut read = Some(read);
         let mut reply = None;
-        let mut first_error = None;
         loop {
             match std::future::poll_fn(|cx| self.poll_next_for(cx, &pending)).await? {
-                Routed::Data { payload, .. } => {
-                    if reply.is_none() && first_error.is_none() {
-                        match decode_reply::<R>(&payload) {
-                            Ok(r) => reply = Some(r),
-                            Err(e) => first_error = Some(e),
-                        }
+                Routed::Data { at, .. } => {
+                    if let Some(read) = read.take() {
+                        reply = Some(read(bytes_at(&self.rx, at)));
                     }
                 }
                 Routed::Ack | Routed::Done(Ok(())) => break,
@@ -193,9 +205,35 @@ impl AsyncConnection {
                 Routed::Elsewhere => {}
             }
         }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(reply),
+        reply.transpose()
+    }
+
+    /// Sends a `do` request and reads its reply in place; see
+    /// [`Connection::request_view`](crate::Connection::request_view).
+    pub async fn request_view<R, T>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+        read: impl FnOnce(R::Header, ReplyView<'_, R>) -> Result<T, DecodeError>,
+    ) -> Result<T, Error>
+    where
+        R: Request,
+        R::Reply: HasView,
+    {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
+        let id = self.family_id(R::FAMILY).await?;
+        match self
+            .exchange_do(id, header, req, 0, |payload| {
+                with_view::<R, T>(payload, read)
+            })
+            .await?
+        {
+            Some(read) => Ok(read),
+            None => Err(Error::NoReply {
+                operation: R::OPERATION,
+            }),
         }
     }
 
@@ -205,6 +243,41 @@ impl AsyncConnection {
         header: &R::Header,
         req: &R,
     ) -> Result<AsyncDump<'_, R>, Error> {
+        let pending = self.start_dump(header, req).await?;
+        Ok(AsyncDump {
+            conn: self,
+            pending,
+            state: DumpState::default(),
+            _reply: PhantomData,
+        })
+    }
+
+    /// Sends a `dump` request whose replies are read in place; see
+    /// [`Connection::dump_view`](crate::Connection::dump_view).
+    pub async fn dump_view<R>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+    ) -> Result<AsyncDumpView<'_, R>, Error>
+    where
+        R: Request,
+        R::Reply: HasView,
+    {
+        let pending = self.start_dump(header, req).await?;
+        Ok(AsyncDumpView {
+            conn: self,
+            pending,
+            state: DumpState::default(),
+            _reply: PhantomData,
+        })
+    }
+
+    /// Checks and sends a `dump` request: what its replies answer.
+    async fn start_dump<R: Request>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+    ) -> Result<Pending, Error> {
         // Checked before the family lookup: a request that breaks its
         // policy fails the same with or without the family in the kernel.
         self.ex.check(req)?;
@@ -212,12 +285,7 @@ impl AsyncConnection {
         self.finish_abandoned().await;
         let pending = self.ex.build(id, header, req, 0);
         self.send().await?;
-        Ok(AsyncDump {
-            conn: self,
-            pending,
-            state: DumpState::default(),
-            _reply: PhantomData,
-        })
+        Ok(pending)
     }
 
     /// Dumps until the kernel delivers a consistent view, at most
@@ -335,7 +403,7 @@ impl AsyncConnection {
             while !collector.is_done() {
                 let (i, routed) =
                     std::future::poll_fn(|cx| self.poll_next_among(cx, &rest[..n])).await?;
-                collector.feed(i, routed);
+                collector.feed(i, routed, &self.rx);
             }
             answers.extend(collector.finish());
             rest = &rest[n..];
@@ -379,8 +447,7 @@ impl AsyncConnection {
             }
             let (hdr, start, end) = std::future::poll_fn(|cx| self.poll_next_message(cx)).await?;
             let group = self.rx_group;
-            let payload = self.rx[start..end].to_vec();
-            self.ex.route(&hdr, &payload, group, None)?;
+            self.ex.route(&hdr, &self.rx[start..end], group, None)?;
         }
     }
 
@@ -451,7 +518,7 @@ impl AsyncConnection {
             }
             match routed {
                 Ok(None | Some((_, Routed::Elsewhere))) => continue,
-                Ok(Some(routed)) => return Poll::Ready(Ok(routed)),
+                Ok(Some((i, routed))) => return Poll::Ready(Ok((i, routed.offset(start)))),
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }
@@ -539,7 +606,7 @@ impl<R: Request> AsyncDump<'_, R> {
             return Poll::Ready(None);
         }
         let received = ready!(self.conn.poll_next_for(cx, &self.pending));
-        Poll::Ready(self.state.next::<R>(received))
+        Poll::Ready(self.state.next::<R>(received, &self.conn.rx))
     }
 }
 
@@ -552,6 +619,46 @@ impl<R: Request> futures_core::Stream for AsyncDump<'_, R> {
 }
 
 impl<R: Request> Drop for AsyncDump<'_, R> {
+    fn drop(&mut self) {
+        if !self.state.finished {
+            self.conn.abandoned = Some(self.pending);
+        }
+    }
+}
+
+/// The replies of a dump read in place; see [`AsyncConnection::dump_view`].
+/// [`AsyncDumpView::next`] gives each reply's fixed header and a view of its
+/// attributes, borrowing the connection's receive area until the next call
+/// (so it is not a [`Stream`](futures_core::Stream)). Dropping it early
+/// leaves the rest of the dump to be read off before the connection's next
+/// request.
+#[derive(Debug)]
+pub struct AsyncDumpView<'c, R: Request> {
+    conn: &'c mut AsyncConnection,
+    pending: Pending,
+    state: DumpState,
+    _reply: PhantomData<fn() -> R>,
+}
+
+impl<R> AsyncDumpView<'_, R>
+where
+    R: Request,
+    R::Reply: HasView,
+{
+    /// The next reply, read in place: its fixed header and a view of its
+    /// attributes; `None` after the last.
+    pub async fn next(&mut self) -> Option<Result<ViewedReply<'_, R>, Error>> {
+        if self.state.finished {
+            return None;
+        }
+        let received = std::future::poll_fn(|cx| self.conn.poll_next_for(cx, &self.pending)).await;
+        let rx = &self.conn.rx;
+        self.state
+            .next_with::<R, _>(received, |at| view_reply::<R>(bytes_at(rx, at)))
+    }
+}
+
+impl<R: Request> Drop for AsyncDumpView<'_, R> {
     fn drop(&mut self) {
         if !self.state.finished {
             self.conn.abandoned = Some(self.pending);

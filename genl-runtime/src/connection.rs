@@ -7,14 +7,15 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::exchange::{
-    Collector, DumpState, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed, chunk,
-    decode_event, decode_reply, dumps_alone,
+    Collector, DumpState, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed,
+    bytes_at, chunk, decode_event, decode_reply, dumps_alone, view_reply, with_view,
 };
 use crate::family::{self, Family};
 use crate::nlctrl;
-use crate::request::{Events, Reply, Request, RequestKind};
+use crate::request::{Events, Reply, ReplyView, Request, RequestKind, ViewedReply};
 use crate::socket::Socket;
-use crate::wire::{NlMsgHdr, messages, msg_type};
+use crate::view::HasView;
+use crate::wire::{DecodeError, NlMsgHdr, messages, msg_type};
 
 /// A generic netlink connection: one socket, its sequence numbers, the
 /// families it has resolved, and the notifications that arrived while it
@@ -156,18 +157,32 @@ impl Connection {
         req: &R,
         nl_flags: u16,
     ) -> Result<Option<Reply<R>>, Error> {
+        self.exchange_do(family_id, header, req, nl_flags, decode_reply::<R>)
+    }
+
+    /// Sends a `do` request and reads its answer: `read` gets the payload
+    /// of the first reply (after the genl header) where it lies in the
+    /// receive area, and what it makes of it is returned once the kernel
+    /// has acknowledged; `None` when the kernel only acknowledged.
+    fn exchange_do<R: Request, T>(
+        &mut self,
+        family_id: u16,
+        header: &R::Header,
+        req: &R,
+        nl_flags: u16,
+        read: impl FnOnce(&[u8]) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
         let pending = self.ex.build(family_id, header, req, nl_flags);
         self.socket.send(&self.ex.tx)?;
+        let mut read = Some(read);
         let mut reply = None;
-        let mut first_error = None;
         loop {
             match self.next_for(&pending)? {
-                Routed::Data { payload, .. } => {
-                    if reply.is_none() && first_error.is_none() {
-                        match decode_reply::<R>(&payload) {
-                            Ok(r) => reply = Some(r),
-                            Err(e) => first_error = Some(e),
-                        }
+                Routed::Data { at, .. } => {
+                    // The first reply is the answer; a later one (none
+                    // is expected) is read off and dropped.
+                    if let Some(read) = read.take() {
+                        reply = Some(read(bytes_at(&self.rx, at)));
                     }
                 }
                 Routed::Ack | Routed::Done(Ok(())) => break,
@@ -175,22 +190,110 @@ impl Connection {
                 Routed::Elsewhere => {}
             }
         }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(reply),
+        reply.transpose()
+    }
+
+    /// Sends a `do` request and reads its reply in place, without copying
+    /// or allocating: `read` gets the reply's fixed header and a borrowing
+    /// view of its attributes ([`HasView`]; the code generator writes views
+    /// with `views(true)`), which point into the connection's receive area,
+    /// and returns what the caller needs from them. The request is checked
+    /// against its policy first, as [`Connection::request`] checks it.
+    ///
+    /// What `read` returns comes back once the kernel has acknowledged the
+    /// request; a decode error in the reply or in `read` is an
+    /// [`Error::Decode`] of the operation, and a request the kernel only
+    /// acknowledged fails with [`Error::NoReply`]. Generated clients reach
+    /// it through their `connection()`.
+    ///
+    /// ```no_run
+    /// use genl_runtime::{Connection, nlctrl};
+    ///
+    /// let mut conn = Connection::new()?;
+    /// let req = nlctrl::GetfamilyDoRequest {
+    ///     family_name: Some("nlctrl".into()),
+    ///     ..Default::default()
+    /// };
+    /// let id = conn.request_view(&(), &req, |(), family| family.family_id())?;
+    /// assert_eq!(id, Some(0x10));
+    /// # Ok::<(), genl_runtime::Error>(())
+    /// ```
+    pub fn request_view<R, T>(
+        &mut self,
+        header: &R::Header,
+        req: &R,
+        read: impl FnOnce(R::Header, ReplyView<'_, R>) -> Result<T, DecodeError>,
+    ) -> Result<T, Error>
+    where
+        R: Request,
+        R::Reply: HasView,
+    {
+        // Checked before the family lookup: a request that breaks its
+        // policy fails the same with or without the family in the kernel.
+        self.ex.check(req)?;
+        let id = self.family_id(R::FAMILY)?;
+        match self.exchange_do(id, header, req, 0, |payload| {
+            with_view::<R, T>(payload, read)
+        })? {
+            Some(read) => Ok(read),
+            None => Err(Error::NoReply {
+                operation: R::OPERATION,
+            }),
         }
     }
 
     /// Sends a `dump` request; the replies come from the returned iterator,
     /// one per object, until the kernel's `NLMSG_DONE`.
     pub fn dump<R: Request>(&mut self, header: &R::Header, req: &R) -> Result<Dump<'_, R>, Error> {
+        let pending = self.start_dump(header, req)?;
+        Ok(Dump {
+            conn: self,
+            pending,
+            state: DumpState::default(),
+            _reply: PhantomData,
+        })
+    }
+
+    /// Checks and sends a `dump` request: what its replies answer.
+    fn start_dump<R: Request>(&mut self, header: &R::Header, req: &R) -> Result<Pending, Error> {
         // Checked before the family lookup: a request that breaks its
         // policy fails the same with or without the family in the kernel.
         self.ex.check(req)?;
         let id = self.family_id(R::FAMILY)?;
         let pending = self.ex.build(id, header, req, 0);
         self.socket.send(&self.ex.tx)?;
-        Ok(Dump {
+        Ok(pending)
+    }
+
+    /// Sends a `dump` request whose replies are read in place: the returned
+    /// [`DumpView`] hands out each reply's fixed header and a borrowing view
+    /// of its attributes ([`HasView`]), pointing into the connection's
+    /// receive area, one at a time (each until the next is asked for), so
+    /// that nothing is copied or allocated. The request is checked against
+    /// its policy first, as [`Connection::dump`] checks it.
+    ///
+    /// ```no_run
+    /// use genl_runtime::{Connection, nlctrl};
+    ///
+    /// let mut conn = Connection::new()?;
+    /// let mut dump = conn.dump_view(&(), &nlctrl::GetfamilyDumpRequest::default())?;
+    /// let mut ids = 0u32;
+    /// while let Some(reply) = dump.next() {
+    ///     let ((), family) = reply?;
+    ///     ids += u32::from(family.family_id()?.unwrap_or(0));
+    ///     if let Some(name) = family.family_name()? {
+    ///         println!("{name}"); // borrowed from the receive area
+    ///     }
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn dump_view<R>(&mut self, header: &R::Header, req: &R) -> Result<DumpView<'_, R>, Error>
+    where
+        R: Request,
+        R::Reply: HasView,
+    {
+        let pending = self.start_dump(header, req)?;
+        Ok(DumpView {
             conn: self,
             pending,
             state: DumpState::default(),
@@ -329,7 +432,7 @@ impl Connection {
             let mut collector = Collector::new(&rest[..chunk]);
             while !collector.is_done() {
                 let (i, routed) = self.next_among(&rest[..chunk])?;
-                collector.feed(i, routed);
+                collector.feed(i, routed, &self.rx);
             }
             answers.extend(collector.finish());
             rest = &rest[chunk..];
@@ -381,19 +484,19 @@ impl Connection {
             }
             let (hdr, start, end) = self.next_message()?;
             let group = self.rx_group;
-            let payload = self.rx[start..end].to_vec();
-            self.ex.route(&hdr, &payload, group, None)?;
+            self.ex.route(&hdr, &self.rx[start..end], group, None)?;
         }
     }
 
     /// Reads messages until one is routed to `pending`.
+    #[inline]
     fn next_for(&mut self, pending: &Pending) -> Result<Routed, Error> {
         self.next_among(std::slice::from_ref(pending))
             .map(|(_, routed)| routed)
     }
 
     /// Reads messages until one is routed to one of `pending`: which one,
-    /// and what it says.
+    /// and what it says (a reply's bytes are then at its range of `rx`).
     ///
     /// After an overrun the kernel may have dropped the answer to a `do`
     /// request too (it answers those before the send returns, and drops
@@ -424,7 +527,7 @@ impl Connection {
                 .route_among(&hdr, &self.rx[start..end], group, pending)?
             {
                 None | Some((_, Routed::Elsewhere)) => continue,
-                Some(routed) => return Ok(routed),
+                Some((i, routed)) => return Ok((i, routed.offset(start))),
             }
         }
     }
@@ -436,6 +539,7 @@ impl Connection {
 
     /// The next message, read without waiting when `nowait` (an empty
     /// queue is then an I/O error of kind `WouldBlock`).
+    #[inline]
     fn next_message_with(&mut self, nowait: bool) -> Result<(NlMsgHdr, usize, usize), Error> {
         loop {
             if self.rx_pos < self.rx_len {
@@ -496,19 +600,64 @@ impl<R: Request> Iterator for Dump<'_, R> {
             return None;
         }
         let received = self.conn.next_for(&self.pending);
-        self.state.next::<R>(received)
+        self.state.next::<R>(received, &self.conn.rx)
     }
 }
 
 impl<R: Request> Drop for Dump<'_, R> {
     fn drop(&mut self) {
-        // The kernel runs one dump per socket at a time: read this one to
-        // its end so that the next request can start.
-        while !self.state.finished {
-            match self.conn.next_for(&self.pending) {
-                Ok(Routed::Data { .. } | Routed::Elsewhere) => {}
-                Ok(_) | Err(_) => self.state.finished = true,
-            }
+        finish_dump(self.conn, &self.pending, &mut self.state);
+    }
+}
+
+/// Reads a dump to its end: the kernel runs one dump per socket at a time,
+/// and the next request can start only then.
+fn finish_dump(conn: &mut Connection, pending: &Pending, state: &mut DumpState) {
+    while !state.finished {
+        match conn.next_for(pending) {
+            Ok(Routed::Data { .. } | Routed::Elsewhere) => {}
+            Ok(_) | Err(_) => state.finished = true,
         }
+    }
+}
+
+/// The replies of a dump read in place; see [`Connection::dump_view`].
+/// [`DumpView::next`] gives each reply's fixed header and a view of its
+/// attributes, borrowing the connection's receive area until the next call
+/// (so it is not an [`Iterator`], whose items cannot borrow from it).
+/// Dropping it early reads the rest of the dump off the socket.
+#[derive(Debug)]
+pub struct DumpView<'c, R: Request> {
+    conn: &'c mut Connection,
+    pending: Pending,
+    state: DumpState,
+    _reply: PhantomData<fn() -> R>,
+}
+
+impl<R> DumpView<'_, R>
+where
+    R: Request,
+    R::Reply: HasView,
+{
+    /// The next reply, read in place: its fixed header and a view of its
+    /// attributes; `None` after the last. An error ends the dump (an
+    /// interruption, [`Error::DumpInterrupted`], comes after the last reply,
+    /// as [`Dump`] reports it).
+    #[allow(clippy::should_implement_trait)] // a lending iterator: see the type
+    #[inline]
+    pub fn next(&mut self) -> Option<Result<ViewedReply<'_, R>, Error>> {
+        if self.state.finished {
+            return None;
+        }
+        let received = self.conn.next_for(&self.pending);
+        let rx = &self.conn.rx;
+        self.state
+            .next_with::<R, _>(received, |at| view_reply::<R>(bytes_at(rx, at)))
+    }
+}
+
+impl<R: Request> Drop for DumpView<'_, R> {
+    fn drop(&mut self) {
+        finish_dump(self.conn, &self.pending, &mut self.state);
     }
 }

@@ -3,14 +3,17 @@
 //! answers or to the queue of notifications, and decoding replies.
 
 use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
 
 use crate::codec::{CStruct, GenlMessage};
 use crate::error::Error;
 use crate::extack::{self, Ack, KernelError, RequestShape};
 use crate::family::Family;
-use crate::request::{Events, Reply, Request, RequestKind};
+use crate::request::{Events, Reply, ReplyView, Request, RequestKind};
+use crate::view::HasView;
 use crate::wire::{
-    GENL_HDRLEN, GenlMsgHdr, NlMsgHdr, Writer, begin_message, end_message, flags, msg_type,
+    DecodeError, GENL_HDRLEN, GenlMsgHdr, NlMsgHdr, Writer, begin_message, end_message, flags,
+    msg_type,
 };
 
 /// A message the kernel sent on its own (a notification or an event), or
@@ -84,11 +87,13 @@ const RAW: &str = "request";
 /// What a received message means for the request waited for.
 #[derive(Debug)]
 pub(crate) enum Routed {
-    /// A reply: its genl header, the bytes after it, and whether the
-    /// kernel marked the dump interrupted.
+    /// A reply: its genl header, where the bytes after it lie in the
+    /// message payload that was routed (nothing is copied: the receive
+    /// area holds them until the next receive), and whether the kernel
+    /// marked the dump interrupted.
     Data {
         genl: GenlMsgHdr,
-        payload: Vec<u8>,
+        at: Range<usize>,
         interrupted: bool,
     },
     /// The request succeeded.
@@ -99,6 +104,31 @@ pub(crate) enum Routed {
     Done(Result<(), Box<KernelError>>),
     /// Not for this request: queued, or dropped as stale.
     Elsewhere,
+}
+
+impl Routed {
+    /// The same answer, with a reply's range moved by `by` bytes: from the
+    /// message's payload to the receive area it sits in at `by`.
+    pub fn offset(self, by: usize) -> Routed {
+        match self {
+            Routed::Data {
+                genl,
+                at,
+                interrupted,
+            } => Routed::Data {
+                genl,
+                at: at.start + by..at.end + by,
+                interrupted,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The bytes at `at` of `buf`; none when they are not all there (which
+/// routing never gives).
+pub(crate) fn bytes_at(buf: &[u8], at: Range<usize>) -> &[u8] {
+    buf.get(at).unwrap_or(&[])
 }
 
 /// State shared by both kinds of connection.
@@ -193,6 +223,7 @@ impl Exchange {
     }
 
     /// Routes one received message to whichever of `pending` it answers.
+    #[inline]
     pub fn route_among(
         &mut self,
         hdr: &NlMsgHdr,
@@ -214,6 +245,7 @@ impl Exchange {
         answers(hdr, group, p, self.port_id)
     }
 
+    #[inline]
     fn route_to(
         &mut self,
         hdr: &NlMsgHdr,
@@ -368,6 +400,7 @@ fn write_message(
 /// this socket's port (`port_id`). An echo is the buffer of the family's
 /// notification sent once more, and `NETLINK_PKTINFO` still reports the
 /// notification's group for it (Open vSwitch's new, set and del).
+#[inline]
 pub(crate) fn answers(hdr: &NlMsgHdr, group: Option<u32>, p: &Pending, port_id: u32) -> bool {
     hdr.seq == p.seq && (group.is_none() || (p.echo && port_id != 0 && hdr.pid == port_id))
 }
@@ -410,7 +443,7 @@ pub(crate) fn interpret(
             })?;
             Ok(Routed::Data {
                 genl,
-                payload: payload[GENL_HDRLEN..].to_vec(),
+                at: GENL_HDRLEN..payload.len(),
                 interrupted: hdr.flags & flags::DUMP_INTR != 0,
             })
         }
@@ -493,19 +526,19 @@ impl Collector {
         }
     }
 
-    /// Takes a message routed to request `i`.
-    pub fn feed(&mut self, i: usize, routed: Routed) {
+    /// Takes a message routed to request `i`; a reply's bytes are in `rx`.
+    pub fn feed(&mut self, i: usize, routed: Routed, rx: &[u8]) {
         let end = match routed {
             Routed::Data {
                 genl,
-                payload,
+                at,
                 interrupted,
             } => {
                 self.interrupted[i] |= interrupted;
                 self.replies[i].push(RawReply {
                     cmd: genl.cmd,
                     version: genl.version,
-                    payload,
+                    payload: bytes_at(rx, at).to_vec(),
                 });
                 return;
             }
@@ -567,27 +600,37 @@ pub(crate) struct DumpState {
 
 impl DumpState {
     /// The dump's next item for what the connection received for it: a
-    /// reply, the end (`None`, or [`Error::DumpInterrupted`] when the
-    /// kernel flagged a reply), or an error, after which the dump is over.
-    /// A receive that failed before the kernel's `NLMSG_DONE` (the socket
-    /// failed or returned nothing) ends the dump with that error: the
-    /// caller learns the dump is incomplete, and nothing waits for a
-    /// `NLMSG_DONE` that will not come.
+    /// reply (its bytes in `rx`), the end (`None`, or
+    /// [`Error::DumpInterrupted`] when the kernel flagged a reply), or an
+    /// error, after which the dump is over. A receive that failed before
+    /// the kernel's `NLMSG_DONE` (the socket failed or returned nothing)
+    /// ends the dump with that error: the caller learns the dump is
+    /// incomplete, and nothing waits for a `NLMSG_DONE` that will not come.
     pub fn next<R: Request>(
         &mut self,
         received: Result<Routed, Error>,
+        rx: &[u8],
     ) -> Option<Result<Reply<R>, Error>> {
+        self.next_with::<R, _>(received, |at| decode_reply::<R>(bytes_at(rx, at)))
+    }
+
+    /// Like [`DumpState::next`], with `read` making the item of a reply out
+    /// of where its payload (after the genl header) lies.
+    #[inline]
+    pub fn next_with<R: Request, T>(
+        &mut self,
+        received: Result<Routed, Error>,
+        read: impl FnOnce(Range<usize>) -> Result<T, Error>,
+    ) -> Option<Result<T, Error>> {
         if self.finished {
             return None;
         }
         match received {
             Ok(Routed::Data {
-                payload,
-                interrupted,
-                ..
+                at, interrupted, ..
             }) => {
                 self.interrupted |= interrupted;
-                Some(decode_reply::<R>(&payload))
+                Some(read(at))
             }
             Ok(Routed::Done(Ok(())) | Routed::Ack | Routed::Elsewhere) => {
                 self.finished = true;
@@ -617,6 +660,49 @@ pub(crate) fn decode_reply<R: Request>(payload: &[u8]) -> Result<Reply<R>, Error
     let attrs = payload.get(R::Header::SIZE..).unwrap_or(&[]);
     let reply = R::Reply::decode(attrs).map_err(decode)?;
     Ok((header, reply))
+}
+
+/// Reads a reply's payload (after the genl header) in place: `R`'s fixed
+/// header, and a view of the attributes.
+#[inline]
+pub(crate) fn view_reply<R>(payload: &[u8]) -> Result<(R::Header, ReplyView<'_, R>), Error>
+where
+    R: Request,
+    R::Reply: HasView,
+{
+    let header = R::Header::read(payload).map_err(decode_error::<R>)?;
+    let attrs = payload.get(R::Header::SIZE..).unwrap_or(&[]);
+    let view = R::Reply::view(attrs).map_err(decode_error::<R>)?;
+    Ok((header, view))
+}
+
+/// Reads a reply's payload (after the genl header) in place: `read` gets
+/// `R`'s fixed header and a view of the attributes (handed over where they
+/// are read, not moved through a result); its decode errors are the
+/// operation's.
+#[inline]
+pub(crate) fn with_view<R, T>(
+    payload: &[u8],
+    read: impl FnOnce(R::Header, ReplyView<'_, R>) -> Result<T, DecodeError>,
+) -> Result<T, Error>
+where
+    R: Request,
+    R::Reply: HasView,
+{
+    let header = R::Header::read(payload).map_err(decode_error::<R>)?;
+    let attrs = payload.get(R::Header::SIZE..).unwrap_or(&[]);
+    match R::Reply::view(attrs) {
+        Ok(view) => read(header, view).map_err(decode_error::<R>),
+        Err(e) => Err(decode_error::<R>(e)),
+    }
+}
+
+/// A decode error of a reply to `R`.
+fn decode_error<R: Request>(error: DecodeError) -> Error {
+    Error::Decode {
+        operation: R::OPERATION,
+        error: Box::new(error),
+    }
 }
 
 /// Decodes a notification as one of a family's events.
@@ -749,7 +835,7 @@ mod tests {
             if let Routed::Data { interrupted, .. } = &routed {
                 assert_eq!(*interrupted, hdr.flags & flags::DUMP_INTR != 0);
             }
-            collector.feed(0, routed);
+            collector.feed(0, routed, &payload);
         }
         assert!(collector.is_done());
         let answers = collector.finish();
@@ -775,7 +861,7 @@ mod tests {
             let (hdr, payload) = dump_message(pending.seq, false);
             let routed = ex.route(&hdr, &payload, None, Some(&pending));
             let ((), family) = state
-                .next::<GetfamilyDumpRequest>(routed)
+                .next::<GetfamilyDumpRequest>(routed, &payload)
                 .expect("a reply")
                 .unwrap();
             assert_eq!(family.family_name.as_deref(), Some("nlctrl"));
@@ -783,7 +869,7 @@ mod tests {
         // ...then the socket gives nothing more, as a receive reports it
         // (an empty read), before any NLMSG_DONE.
         let eof = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed");
-        let item = state.next::<GetfamilyDumpRequest>(Err(eof.into()));
+        let item = state.next::<GetfamilyDumpRequest>(Err(eof.into()), &[]);
         match item {
             Some(Err(Error::Io(e))) => assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof),
             other => panic!("the receive error, not {other:?}"),
@@ -792,7 +878,7 @@ mod tests {
         assert!(state.finished);
         assert!(
             state
-                .next::<GetfamilyDumpRequest>(Ok(Routed::Ack))
+                .next::<GetfamilyDumpRequest>(Ok(Routed::Ack), &[])
                 .is_none()
         );
         // An overrun in the middle of a dump ends it the same way, named.
@@ -800,16 +886,16 @@ mod tests {
         let (hdr, payload) = dump_message(pending.seq, true);
         let routed = ex.route(&hdr, &payload, None, Some(&pending));
         assert!(matches!(
-            state.next::<GetfamilyDumpRequest>(routed),
+            state.next::<GetfamilyDumpRequest>(routed, &payload),
             Some(Ok(_))
         ));
         assert!(matches!(
-            state.next::<GetfamilyDumpRequest>(Err(Error::Overrun)),
+            state.next::<GetfamilyDumpRequest>(Err(Error::Overrun), &[]),
             Some(Err(Error::Overrun))
         ));
         assert!(
             state
-                .next::<GetfamilyDumpRequest>(Ok(Routed::Ack))
+                .next::<GetfamilyDumpRequest>(Ok(Routed::Ack), &[])
                 .is_none()
         );
     }

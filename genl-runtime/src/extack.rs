@@ -184,6 +184,10 @@ pub fn parse_error(
     } else {
         &[]
     };
+    if errno == 0 && tlvs.is_empty() {
+        // The common acknowledgement: nothing more to read.
+        return Ok(Ack::Ok { warning: None });
+    }
     let mut err = read_tlvs(tlvs, request)?;
     if errno == 0 {
         return Ok(Ack::Ok {

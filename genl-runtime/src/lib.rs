@@ -33,9 +33,10 @@ pub mod extack;
 mod family;
 mod include;
 /// Bindings of the generic netlink controller (`nlctrl`), generated from
-/// the project's `specs/nlctrl.yaml` (`genl gen specs/nlctrl.yaml -o
-/// genl-runtime/src/nlctrl.rs`; a test fails when they differ): how
-/// families, their operations, multicast groups and policies are looked up.
+/// the project's `specs/nlctrl.yaml` with views (`genl gen --views
+/// specs/nlctrl.yaml -o genl-runtime/src/nlctrl.rs`; a test fails when they
+/// differ): how families, their operations, multicast groups and policies
+/// are looked up.
 #[rustfmt::skip] // formatted by the generator
 pub mod nlctrl;
 pub mod policy;
@@ -47,17 +48,19 @@ pub mod view;
 pub mod wire;
 
 #[cfg(feature = "tokio")]
-pub use asynchronous::{AsyncConnection, AsyncDump};
+pub use asynchronous::{AsyncConnection, AsyncDump, AsyncDumpView};
 pub use codec::{
     Bitfield32, CStruct, GenlAttr, GenlEnum, GenlMessage, GenlSubMessage, MAX_DEPTH, SelectorValue,
     TypeValue, UnknownAttr,
 };
-pub use connection::{Answers, Connection, Dump};
+pub use connection::{Answers, Connection, Dump, DumpView};
 pub use error::Error;
 pub use exchange::{RawNotification, RawReply, RawRequest};
 pub use extack::KernelError;
 pub use family::{Family, FamilyOp};
-pub use request::{Events, NoAttrs, Notification, Reply, Request, RequestKind};
+pub use request::{
+    Events, NoAttrs, Notification, Reply, ReplyView, Request, RequestKind, ViewedReply,
+};
 #[cfg(feature = "tokio")]
 pub use shared::{EventStream, Notifications, SharedConnection, SharedDump};
 pub use socket::Socket;

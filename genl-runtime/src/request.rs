@@ -105,3 +105,11 @@ pub trait Events: Sized {
 /// What a request of `R` gets back: the reply's fixed header (`()` for
 /// families without one) and its attributes.
 pub type Reply<R> = (<R as Request>::Header, <R as Request>::Reply);
+
+/// The borrowing view of a reply of `R`, read in place in the connection's
+/// receive area (see [`Connection::request_view`](crate::Connection::request_view)).
+pub type ReplyView<'a, R> = <<R as Request>::Reply as crate::view::HasView>::View<'a>;
+
+/// A reply of `R` read in place: its fixed header and the view of its
+/// attributes (see [`Connection::dump_view`](crate::Connection::dump_view)).
+pub type ViewedReply<'a, R> = (<R as Request>::Header, ReplyView<'a, R>);

@@ -30,8 +30,8 @@ use tokio::io::unix::AsyncFd;
 
 use crate::error::Error;
 use crate::exchange::{
-    Pending, RawNotification, RawReply, RawRequest, Routed, answers, decode_event, decode_reply,
-    interpret, next_seq, notification, write_raw, write_request,
+    Pending, RawNotification, RawReply, RawRequest, Routed, answers, bytes_at, decode_event,
+    decode_reply, interpret, next_seq, notification, write_raw, write_request,
 };
 use crate::family::{self, Family};
 use crate::nlctrl;
@@ -246,9 +246,10 @@ impl State {
         match interpret(hdr, payload, &w.pending, &w.message) {
             Ok(Routed::Data {
                 genl,
-                payload,
+                at,
                 interrupted,
             }) => {
+                let payload = bytes_at(payload, at).to_vec();
                 let Some(w) = self.waiters.get_mut(&seq) else {
                     return;
                 };

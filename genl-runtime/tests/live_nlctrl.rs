@@ -266,6 +266,132 @@ fn raw_requests_and_dumps() {
     assert!(c.request_raw_many("nlctrl", &[dump, dump]).is_err());
 }
 
+#[test]
+fn a_reply_read_in_place_is_the_owned_reply() {
+    let mut c = conn();
+    let req = GetfamilyDoRequest {
+        family_name: Some("nlctrl".into()),
+        ..Default::default()
+    };
+    let ((), owned) = c.request(&(), &req).unwrap().expect("a reply");
+    let (id, name, ops, whole) = c
+        .request_view(&(), &req, |(), family| {
+            let ops: Vec<u32> = family
+                .ops()
+                .map(|op| op.and_then(|op| op.id()).map(Option::unwrap_or_default))
+                .collect::<Result<_, _>>()?;
+            Ok((
+                family.family_id()?,
+                family.family_name()?.map(str::to_owned),
+                ops,
+                family.to_owned()?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(id, Some(0x10));
+    assert_eq!(name.as_deref(), Some("nlctrl"));
+    assert_eq!(
+        ops,
+        owned
+            .ops
+            .iter()
+            .map(|op| op.id.unwrap())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(whole, owned);
+    // The connection goes on as before.
+    assert_eq!(c.family("nlctrl").unwrap().id, 0x10);
+}
+
+#[test]
+fn a_reply_read_in_place_has_the_checks_and_errors_of_a_request() {
+    let mut c = conn();
+    // Checked against the policy before sending.
+    let long = GetfamilyDoRequest {
+        family_name: Some("a-name-longer-than-fifteen".into()),
+        ..Default::default()
+    };
+    let err = c
+        .request_view(&(), &long, |(), f| f.family_id())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Policy { operation: "getfamily", error } if error.path_string() == ".family-name"),
+        "{err}"
+    );
+    // The kernel's refusal, with its errno and operation.
+    let absent = GetfamilyDoRequest {
+        family_name: Some("absent".into()),
+        ..Default::default()
+    };
+    let err = c
+        .request_view(&(), &absent, |(), f| f.family_id())
+        .unwrap_err();
+    assert_eq!(err.errno(), Some(libc_enoent()));
+    assert_eq!(err.kernel().unwrap().operation, Some("getfamily"));
+    // An error of the reader is a decode error of the operation.
+    let nlctrl = GetfamilyDoRequest {
+        family_name: Some("nlctrl".into()),
+        ..Default::default()
+    };
+    let err = c
+        .request_view(&(), &nlctrl, |(), _| -> Result<(), _> {
+            Err(genl_runtime::wire::DecodeError::new(
+                genl_runtime::wire::DecodeErrorKind::Truncated {
+                    what: "a test value",
+                    need: 8,
+                    have: 4,
+                },
+            ))
+        })
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Decode {
+                operation: "getfamily",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // None of it left the connection out of step.
+    let id = c.request_view(&(), &nlctrl, |(), f| f.family_id()).unwrap();
+    assert_eq!(id, Some(0x10));
+}
+
+#[test]
+fn a_dump_read_in_place_lists_what_the_owned_dump_lists() {
+    let mut c = conn();
+    let owned: Vec<(Option<u16>, Option<String>)> = c
+        .dump(&(), &GetfamilyDumpRequest::default())
+        .unwrap()
+        .map(|r| {
+            let ((), f) = r.unwrap();
+            (f.family_id, f.family_name)
+        })
+        .collect();
+    let mut viewed = Vec::new();
+    let mut dump = c.dump_view(&(), &GetfamilyDumpRequest::default()).unwrap();
+    while let Some(reply) = dump.next() {
+        let ((), f) = reply.unwrap();
+        viewed.push((
+            f.family_id().unwrap(),
+            f.family_name().unwrap().map(str::to_owned),
+        ));
+    }
+    assert!(dump.next().is_none(), "nothing after the last");
+    drop(dump);
+    assert_eq!(viewed, owned);
+    assert!(viewed.iter().any(|(_, n)| n.as_deref() == Some("nlctrl")));
+
+    // Dropped after one reply, it reads the rest off: the connection is
+    // free for the next request.
+    let mut dump = c.dump_view(&(), &GetfamilyDumpRequest::default()).unwrap();
+    assert!(dump.next().unwrap().is_ok());
+    drop(dump);
+    assert_eq!(c.family("netdev").unwrap().name, "netdev");
+}
+
 fn libc_enoent() -> i32 {
     std::io::Error::from(std::io::ErrorKind::NotFound)
         .raw_os_error()
@@ -341,6 +467,50 @@ mod asynchronous {
             c.family("no-such-family").await.unwrap_err(),
             Error::FamilyNotFound { .. }
         ));
+        assert_eq!(c.family("ethtool").await.unwrap().name, "ethtool");
+    }
+
+    #[tokio::test]
+    async fn the_async_connection_reads_replies_in_place() {
+        let mut c = AsyncConnection::new().unwrap();
+        let req = GetfamilyDoRequest {
+            family_name: Some("nlctrl".into()),
+            ..Default::default()
+        };
+        let ((), owned) = c.request(&(), &req).await.unwrap().unwrap();
+        let whole = c
+            .request_view(&(), &req, |(), f| f.to_owned())
+            .await
+            .unwrap();
+        assert_eq!(whole, owned);
+        let long = GetfamilyDoRequest {
+            family_name: Some("a-name-longer-than-fifteen".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            c.request_view(&(), &long, |(), f| f.family_id()).await,
+            Err(Error::Policy { .. })
+        ));
+
+        let mut ids = Vec::new();
+        {
+            let mut dump = c
+                .dump_view(&(), &GetfamilyDumpRequest::default())
+                .await
+                .unwrap();
+            while let Some(r) = dump.next().await {
+                ids.push(r.unwrap().1.family_id().unwrap());
+            }
+        }
+        assert!(ids.contains(&Some(0x10)), "{ids:?}");
+        // A view dump dropped half-way is finished before the next request.
+        {
+            let mut dump = c
+                .dump_view(&(), &GetfamilyDumpRequest::default())
+                .await
+                .unwrap();
+            dump.next().await.unwrap().unwrap();
+        }
         assert_eq!(c.family("ethtool").await.unwrap().name, "ethtool");
     }
 }

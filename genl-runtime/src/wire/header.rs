@@ -75,11 +75,14 @@ pub struct NlMsgHdr {
 impl NlMsgHdr {
     /// Appends the header.
     pub fn write(&self, buf: &mut Vec<u8>) {
-        buf.extend_from_slice(&self.len.to_ne_bytes());
-        buf.extend_from_slice(&self.ty.to_ne_bytes());
-        buf.extend_from_slice(&self.flags.to_ne_bytes());
-        buf.extend_from_slice(&self.seq.to_ne_bytes());
-        buf.extend_from_slice(&self.pid.to_ne_bytes());
+        // Put together first, then appended at once (one capacity check).
+        let mut b = [0u8; NLMSG_HDRLEN];
+        b[0..4].copy_from_slice(&self.len.to_ne_bytes());
+        b[4..6].copy_from_slice(&self.ty.to_ne_bytes());
+        b[6..8].copy_from_slice(&self.flags.to_ne_bytes());
+        b[8..12].copy_from_slice(&self.seq.to_ne_bytes());
+        b[12..16].copy_from_slice(&self.pid.to_ne_bytes());
+        buf.extend_from_slice(&b);
     }
 
     /// Reads a header from the front of `buf`.
