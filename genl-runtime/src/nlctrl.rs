@@ -280,9 +280,9 @@ pub struct GetfamilyDumpRequest {
 ///
 /// Look up one family by id or by name, or list every registered family.
 ///
-/// The same attributes as [`GetfamilyDoReply`], whose type it is.
+/// The same attributes as [`GetfamilyDoReply`](struct@GetfamilyDoReply), whose type it is.
 pub type GetfamilyDumpReply = GetfamilyDoReply;
-/// The borrowing view of [`GetfamilyDumpReply`]: [`GetfamilyDoReplyView`].
+/// The borrowing view of [`GetfamilyDumpReply`](type@GetfamilyDumpReply): [`GetfamilyDoReplyView`](struct@GetfamilyDoReplyView).
 pub type GetfamilyDumpReplyView<'a> = GetfamilyDoReplyView<'a>;
 impl ::genl_runtime::Request for GetfamilyDumpRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -378,9 +378,9 @@ pub struct NewmcastGrpEvent {
 ///
 /// Sent to the notify group when a family loses a multicast group.
 ///
-/// The same attributes as [`NewmcastGrpEvent`], whose type it is.
+/// The same attributes as [`NewmcastGrpEvent`](struct@NewmcastGrpEvent), whose type it is.
 pub type DelmcastGrpEvent = NewmcastGrpEvent;
-/// The borrowing view of [`DelmcastGrpEvent`]: [`NewmcastGrpEventView`].
+/// The borrowing view of [`DelmcastGrpEvent`](type@DelmcastGrpEvent): [`NewmcastGrpEventView`](struct@NewmcastGrpEventView).
 pub type DelmcastGrpEventView<'a> = NewmcastGrpEventView<'a>;
 /// Command numbers of the operations.
 pub mod cmd {

@@ -460,10 +460,10 @@ impl Distinct {
             self.seen.push((key, name.clone()));
             return message_struct(family, options, p, name, set_name, doc, attrs);
         };
-        let note = format!(" The same attributes as [`{same}`], whose type it is.");
+        let note = format!(" The same attributes as [`{same}`](struct@{same}), whose type it is.");
         let view = options.views.then(|| {
             let (alias, of) = (format_ident!("{name}View"), format_ident!("{same}View"));
-            let d = format!(" The borrowing view of [`{name}`]: [`{of}`].");
+            let d = format!(" The borrowing view of [`{name}`](type@{name}): [`{of}`](struct@{of}).");
             quote! { #[doc = #d] pub type #alias<'a> = #of<'a>; }
         });
         quote! {

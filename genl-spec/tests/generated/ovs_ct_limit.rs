@@ -116,7 +116,7 @@ pub struct GetDoRequest {
 ///
 /// Read the limits and connection counts of zones, or of every zone.
 ///
-/// The same attributes as [`CtLimit`], whose type it is.
+/// The same attributes as [`CtLimit`](struct@CtLimit), whose type it is.
 pub type GetDoReply = CtLimit;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;

@@ -198,7 +198,7 @@ pub struct DelDoRequest {
 /// Remove a datapath and all of its ports and flows. The removed
 /// datapath is echoed on request and sent to the group.
 ///
-/// The same attributes as [`NewDoReply`], whose type it is.
+/// The same attributes as [`NewDoReply`](struct@NewDoReply), whose type it is.
 pub type DelDoReply = NewDoReply;
 impl ::genl_runtime::Request for DelDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -227,7 +227,7 @@ pub struct GetDoRequest {
 ///
 /// Read one datapath, or dump all of them.
 ///
-/// The same attributes as [`NewDoReply`], whose type it is.
+/// The same attributes as [`NewDoReply`](struct@NewDoReply), whose type it is.
 pub type GetDoReply = NewDoReply;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -253,7 +253,7 @@ pub struct GetDumpRequest {
 ///
 /// Read one datapath, or dump all of them.
 ///
-/// The same attributes as [`NewDoReply`], whose type it is.
+/// The same attributes as [`NewDoReply`](struct@NewDoReply), whose type it is.
 pub type GetDumpReply = NewDoReply;
 impl ::genl_runtime::Request for GetDumpRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -299,7 +299,7 @@ pub struct SetDoRequest {
 /// sockets of a datapath. The new state is echoed on request and sent
 /// to the group.
 ///
-/// The same attributes as [`NewDoReply`], whose type it is.
+/// The same attributes as [`NewDoReply`](struct@NewDoReply), whose type it is.
 pub type SetDoReply = NewDoReply;
 impl ::genl_runtime::Request for SetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;

@@ -1014,7 +1014,7 @@ pub struct DelDoRequest {
 /// of the datapath. The removed flow is echoed on request and sent to the
 /// group.
 ///
-/// The same attributes as [`NewDoReply`], whose type it is.
+/// The same attributes as [`NewDoReply`](struct@NewDoReply), whose type it is.
 pub type DelDoReply = NewDoReply;
 impl ::genl_runtime::Request for DelDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -1062,7 +1062,7 @@ pub struct GetDoRequest {
 /// Read one flow, or dump the flows of a datapath. The kernel checks
 /// no dump request with a policy: the dump reads ufid-flags itself.
 ///
-/// The same attributes as [`NewDoReply`], whose type it is.
+/// The same attributes as [`NewDoReply`](struct@NewDoReply), whose type it is.
 pub type GetDoReply = NewDoReply;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -1094,7 +1094,7 @@ pub struct GetDumpRequest {
 /// Read one flow, or dump the flows of a datapath. The kernel checks
 /// no dump request with a policy: the dump reads ufid-flags itself.
 ///
-/// The same attributes as [`NewDoReply`], whose type it is.
+/// The same attributes as [`NewDoReply`](struct@NewDoReply), whose type it is.
 pub type GetDumpReply = NewDoReply;
 impl ::genl_runtime::Request for GetDumpRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -1157,7 +1157,7 @@ pub struct SetDoRequest {
 /// Replace a flow's actions or clear its counters. The new state is
 /// echoed on request and sent to the group.
 ///
-/// The same attributes as [`NewDoReply`], whose type it is.
+/// The same attributes as [`NewDoReply`](struct@NewDoReply), whose type it is.
 pub type SetDoReply = NewDoReply;
 impl ::genl_runtime::Request for SetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;

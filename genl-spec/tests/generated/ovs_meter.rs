@@ -215,7 +215,7 @@ pub struct DelDoRequest {
 ///
 /// Remove a meter; the reply carries its last counters.
 ///
-/// The same attributes as [`SetDoReply`], whose type it is.
+/// The same attributes as [`SetDoReply`](struct@SetDoReply), whose type it is.
 pub type DelDoReply = SetDoReply;
 impl ::genl_runtime::Request for DelDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -244,7 +244,7 @@ pub struct GetDoRequest {
 ///
 /// Read a meter's counters.
 ///
-/// The same attributes as [`SetDoReply`], whose type it is.
+/// The same attributes as [`SetDoReply`](struct@SetDoReply), whose type it is.
 pub type GetDoReply = SetDoReply;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;

@@ -192,7 +192,7 @@ pub struct NewDoRequest {
 /// the request asks for an echo (NLM_F_ECHO), and sends the same message
 /// to the ovs_vport group.
 ///
-/// The same attributes as [`Vport`], whose type it is.
+/// The same attributes as [`Vport`](struct@Vport), whose type it is.
 pub type NewDoReply = Vport;
 impl ::genl_runtime::Request for NewDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -226,7 +226,7 @@ pub struct DelDoRequest {
 /// Detach a port, named by its name or by its port number. The removed
 /// port is echoed on request and sent to the group.
 ///
-/// The same attributes as [`Vport`], whose type it is.
+/// The same attributes as [`Vport`](struct@Vport), whose type it is.
 pub type DelDoReply = Vport;
 impl ::genl_runtime::Request for DelDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -258,7 +258,7 @@ pub struct GetDoRequest {
 ///
 /// Read one port, or dump the ports of a datapath.
 ///
-/// The same attributes as [`Vport`], whose type it is.
+/// The same attributes as [`Vport`](struct@Vport), whose type it is.
 pub type GetDoReply = Vport;
 impl ::genl_runtime::Request for GetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -284,7 +284,7 @@ pub struct GetDumpRequest {
 ///
 /// Read one port, or dump the ports of a datapath.
 ///
-/// The same attributes as [`Vport`], whose type it is.
+/// The same attributes as [`Vport`](struct@Vport), whose type it is.
 pub type GetDumpReply = Vport;
 impl ::genl_runtime::Request for GetDumpRequest {
     const FAMILY: &'static str = FAMILY_NAME;
@@ -334,7 +334,7 @@ pub struct SetDoRequest {
 /// be the port's own. The new state is echoed on request and sent to
 /// the group.
 ///
-/// The same attributes as [`Vport`], whose type it is.
+/// The same attributes as [`Vport`](struct@Vport), whose type it is.
 pub type SetDoReply = Vport;
 impl ::genl_runtime::Request for SetDoRequest {
     const FAMILY: &'static str = FAMILY_NAME;
