@@ -463,7 +463,8 @@ impl Distinct {
         let note = format!(" The same attributes as [`{same}`](struct@{same}), whose type it is.");
         let view = options.views.then(|| {
             let (alias, of) = (format_ident!("{name}View"), format_ident!("{same}View"));
-            let d = format!(" The borrowing view of [`{name}`](type@{name}): [`{of}`](struct@{of}).");
+            let d =
+                format!(" The borrowing view of [`{name}`](type@{name}): [`{of}`](struct@{of}).");
             quote! { #[doc = #d] pub type #alias<'a> = #of<'a>; }
         });
         quote! {
