@@ -62,6 +62,7 @@ pub struct Members<'a> {
 impl<'a> Members<'a> {
     /// The members of the struct `what`, `need` bytes long, at the front of
     /// `bytes`; fewer bytes are an error.
+    #[inline]
     pub fn new(bytes: &'a [u8], what: &'static str, need: usize) -> Result<Self, DecodeError> {
         let members = Members {
             bytes,
@@ -75,6 +76,7 @@ impl<'a> Members<'a> {
         Ok(members)
     }
 
+    #[cold]
     fn short(&self) -> DecodeError {
         DecodeError::new(DecodeErrorKind::Truncated {
             what: self.what,
@@ -84,6 +86,7 @@ impl<'a> Members<'a> {
     }
 
     /// The next `len` bytes.
+    #[inline]
     pub fn take(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
         let end = self.off + len;
         let Some(b) = self.bytes.get(self.off..end) else {
@@ -94,17 +97,20 @@ impl<'a> Members<'a> {
     }
 
     /// The next member, an integer (`name` is its spec name).
+    #[inline]
     pub fn scalar<S: Scalar>(&mut self, name: &'static str) -> Result<S, DecodeError> {
         in_attr(S::get(self.take(S::SIZE)?), name)
     }
 
     /// The next member, `N` bytes.
+    #[inline]
     pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let b = self.take(N)?;
         <[u8; N]>::try_from(b).map_err(|_| self.short())
     }
 
     /// The next member, a struct (`name` is its spec name).
+    #[inline]
     pub fn nested<C: CStruct>(&mut self, name: &'static str) -> Result<C, DecodeError> {
         in_attr(C::read(self.take(C::SIZE)?), name)
     }

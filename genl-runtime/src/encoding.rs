@@ -158,6 +158,7 @@ pub mod cstruct {
 
     /// Reads the value. A payload of another size than the struct is an error
     /// (the kernel checks these lengths too).
+    #[inline]
     pub fn decode<T: CStruct>(attr: &Attr<'_>) -> Result<T, DecodeError> {
         if attr.payload.len() != T::SIZE {
             return Err(DecodeError::new(DecodeErrorKind::Invalid(format!(
