@@ -44,21 +44,30 @@ impl<'a> Writer<'a> {
         self.buf
     }
 
+    /// Appends an attribute header (length and type, one 4-byte append).
+    #[inline]
     fn header(&mut self, ty: u16, payload_len: usize) {
         let len = u16::try_from(NLA_HDRLEN + payload_len).unwrap_or(u16::MAX);
-        self.buf.extend_from_slice(&len.to_ne_bytes());
-        self.buf.extend_from_slice(&ty.to_ne_bytes());
+        let [l0, l1] = len.to_ne_bytes();
+        let [t0, t1] = ty.to_ne_bytes();
+        self.buf.extend_from_slice(&[l0, l1, t0, t1]);
     }
 
+    /// Pads the buffer with zeros to the attribute alignment (at most 3).
+    #[inline]
     fn pad(&mut self) {
-        let aligned = align(self.buf.len());
-        self.buf.resize(aligned, 0);
+        let len = self.buf.len();
+        let pad = align(len) - len;
+        if pad != 0 {
+            self.buf.extend_from_slice(&[0; NLA_HDRLEN - 1][..pad]);
+        }
     }
 
     /// An attribute with raw payload bytes.
     ///
     /// Payloads longer than 65531 bytes do not fit `nla_len`; callers check
     /// lengths against the policy before writing.
+    #[inline]
     pub fn bytes(&mut self, ty: u16, payload: &[u8]) {
         self.header(ty, payload.len());
         self.buf.extend_from_slice(payload);
@@ -67,6 +76,7 @@ impl<'a> Writer<'a> {
 
     /// An attribute whose payload `write` appends to the buffer in place
     /// (no intermediate buffer); its length is what `write` appended.
+    #[inline]
     pub fn bytes_with(&mut self, ty: u16, write: impl FnOnce(&mut Vec<u8>)) {
         let start = self.buf.len();
         self.header(ty, 0);
@@ -77,11 +87,13 @@ impl<'a> Writer<'a> {
     }
 
     /// A flag: an attribute with no payload.
+    #[inline]
     pub fn flag(&mut self, ty: u16) {
         self.bytes(ty, &[]);
     }
 
     /// A fixed-size integer in its own byte order.
+    #[inline]
     pub fn scalar<T: Scalar>(&mut self, ty: u16, value: T) {
         self.header(ty, T::SIZE);
         value.put(self.buf);
@@ -120,6 +132,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Opens a nest of attribute type `ty` (`NLA_F_NESTED` is set).
+    #[inline]
     pub fn begin_nest(&mut self, ty: u16) -> NestToken {
         let start = self.buf.len();
         self.header(ty | NLA_F_NESTED, 0);
@@ -127,6 +140,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Closes a nest, writing its length.
+    #[inline]
     pub fn end_nest(&mut self, token: NestToken) {
         let len = u16::try_from(self.buf.len() - token.start).unwrap_or(u16::MAX);
         self.buf[token.start..token.start + 2].copy_from_slice(&len.to_ne_bytes());

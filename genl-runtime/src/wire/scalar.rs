@@ -29,6 +29,7 @@ macro_rules! scalar {
         impl Scalar for $t {
             const SIZE: usize = std::mem::size_of::<$t>();
             const NAME: &'static str = $n;
+            #[inline]
             fn put(self, buf: &mut Vec<u8>) {
                 buf.extend_from_slice(&self.to_ne_bytes());
             }
@@ -68,6 +69,7 @@ macro_rules! be {
         impl Scalar for Be<$t> {
             const SIZE: usize = std::mem::size_of::<$t>();
             const NAME: &'static str = $n;
+            #[inline]
             fn put(self, buf: &mut Vec<u8>) {
                 buf.extend_from_slice(&self.0.to_be_bytes());
             }
