@@ -13,7 +13,7 @@ use crate::connection::Answers;
 use crate::error::Error;
 use crate::exchange::{
     Collector, DumpState, Exchange, Pending, RawNotification, RawReply, RawRequest, Routed,
-    bytes_at, chunk, decode_event, decode_reply, dumps_alone, view_reply, with_view,
+    bytes_at, chunk, decode_event, decode_reply, dumps_alone, replied, view_reply, with_view,
 };
 use crate::family::{self, Family};
 use crate::nlctrl;
@@ -224,17 +224,12 @@ impl AsyncConnection {
         // policy fails the same with or without the family in the kernel.
         self.ex.check(req)?;
         let id = self.family_id(R::FAMILY).await?;
-        match self
+        let answer = self
             .exchange_do(id, header, req, 0, |payload| {
                 with_view::<R, T>(payload, read)
             })
-            .await?
-        {
-            Some(read) => Ok(read),
-            None => Err(Error::NoReply {
-                operation: R::OPERATION,
-            }),
-        }
+            .await?;
+        replied::<R, T>(answer)
     }
 
     /// Sends a `dump` request; the replies come from the returned stream.

@@ -652,13 +652,8 @@ impl DumpState {
 
 /// Decodes a reply's payload (after the genl header) as `R`'s header and reply.
 pub(crate) fn decode_reply<R: Request>(payload: &[u8]) -> Result<Reply<R>, Error> {
-    let decode = |error| Error::Decode {
-        operation: R::OPERATION,
-        error: Box::new(error),
-    };
-    let header = R::Header::read(payload).map_err(decode)?;
-    let attrs = payload.get(R::Header::SIZE..).unwrap_or(&[]);
-    let reply = R::Reply::decode(attrs).map_err(decode)?;
+    let (header, attrs) = split_reply::<R>(payload)?;
+    let reply = R::Reply::decode(attrs).map_err(decode_error::<R>)?;
     Ok((header, reply))
 }
 
@@ -670,16 +665,14 @@ where
     R: Request,
     R::Reply: HasView,
 {
-    let header = R::Header::read(payload).map_err(decode_error::<R>)?;
-    let attrs = payload.get(R::Header::SIZE..).unwrap_or(&[]);
+    let (header, attrs) = split_reply::<R>(payload)?;
     let view = R::Reply::view(attrs).map_err(decode_error::<R>)?;
     Ok((header, view))
 }
 
 /// Reads a reply's payload (after the genl header) in place: `read` gets
-/// `R`'s fixed header and a view of the attributes (handed over where they
-/// are read, not moved through a result); its decode errors are the
-/// operation's.
+/// `R`'s fixed header and a view of the attributes; its decode errors are
+/// the operation's.
 #[inline]
 pub(crate) fn with_view<R, T>(
     payload: &[u8],
@@ -689,12 +682,24 @@ where
     R: Request,
     R::Reply: HasView,
 {
+    let (header, view) = view_reply::<R>(payload)?;
+    read(header, view).map_err(decode_error::<R>)
+}
+
+/// A reply's payload (after the genl header) split into `R`'s fixed header,
+/// read, and the attributes after it.
+#[inline]
+fn split_reply<R: Request>(payload: &[u8]) -> Result<(R::Header, &[u8]), Error> {
     let header = R::Header::read(payload).map_err(decode_error::<R>)?;
-    let attrs = payload.get(R::Header::SIZE..).unwrap_or(&[]);
-    match R::Reply::view(attrs) {
-        Ok(view) => read(header, view).map_err(decode_error::<R>),
-        Err(e) => Err(decode_error::<R>(e)),
-    }
+    Ok((header, payload.get(R::Header::SIZE..).unwrap_or(&[])))
+}
+
+/// The answer to a `do` request of `R` that must have a reply: a request
+/// the kernel only acknowledged is [`Error::NoReply`].
+pub(crate) fn replied<R: Request, T>(answer: Option<T>) -> Result<T, Error> {
+    answer.ok_or(Error::NoReply {
+        operation: R::OPERATION,
+    })
 }
 
 /// A decode error of a reply to `R`.
@@ -955,6 +960,38 @@ mod hostile {
             ..Default::default()
         };
         ex.build(msg_type::GENL_ID_CTRL, &(), &req, 0)
+    }
+
+    #[test]
+    fn a_do_answered_by_an_acknowledgement_alone_has_no_reply() {
+        let e = replied::<GetfamilyDoRequest, ()>(None).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::NoReply {
+                    operation: "getfamily"
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(replied::<GetfamilyDoRequest, u8>(Some(7)).unwrap(), 7);
+    }
+
+    #[test]
+    fn a_view_of_a_reply_too_short_for_its_header_is_the_operations_decode_error() {
+        // nlctrl has no fixed header: a reply whose attributes are cut
+        // short fails to index, as the operation's decode error.
+        let e = view_reply::<GetfamilyDoRequest>(&[8, 0, 1, 0, 0]).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Decode {
+                    operation: "getfamily",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
