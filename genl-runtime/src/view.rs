@@ -71,7 +71,7 @@ use crate::codec::{GenlAttr, MAX_DEPTH, TypeValue, UnknownAttr};
 use crate::policy::SetPolicy;
 use crate::wire::{
     Attr, AttrIter, DecodeError, DecodeErrorKind, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN,
-    NLA_TYPE_MASK, PathSegment, Scalar, align, attrs,
+    NLA_TYPE_MASK, PathSegment, Scalar, align, attrs, path_string,
 };
 use std::fmt;
 use std::marker::PhantomData;
@@ -290,18 +290,9 @@ impl<'a> Trail<'a> {
 
     /// The path to `here`, written `.key.ipv4[2]` (empty at the top level).
     pub fn path_string(&self, here: &[u8]) -> String {
-        let mut out = String::new();
-        for step in self.path(here) {
-            match step {
-                PathSegment::Attr(name) => {
-                    out.push('.');
-                    out.push_str(name);
-                }
-                PathSegment::Type(ty) => out.push_str(&format!(".<{ty}>")),
-                PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        out
+        let mut innermost_first = self.path(here);
+        innermost_first.reverse();
+        path_string(&innermost_first)
     }
 }
 
