@@ -61,10 +61,28 @@ enum Command {
         /// without allocating.
         #[arg(long)]
         views: bool,
-        /// Also write an `AsyncClient` (the including crate then needs
-        /// genl-runtime's `tokio` feature).
+        /// Write the views behind the including crate's cargo feature
+        /// FEATURE (implies --views).
+        #[arg(long, value_name = "FEATURE")]
+        views_feature: Option<String>,
+        /// Also write an `AsyncClient` and a `SharedClient` (the including
+        /// crate then needs genl-runtime's `tokio` feature).
         #[arg(long)]
         async_client: bool,
+        /// Write the async clients behind the including crate's cargo
+        /// feature FEATURE, which turns on genl-runtime's `tokio` feature
+        /// (implies --async-client).
+        #[arg(long, value_name = "FEATURE")]
+        async_client_feature: Option<String>,
+        /// Nest lists of the ordered set SET at most LEVELS deep below the
+        /// outermost, a limit of the kernel that the spec cannot state
+        /// (checked before sending); repeatable.
+        #[arg(long, value_name = "SET=LEVELS")]
+        max_nesting: Vec<String>,
+        /// Also derive `arbitrary::Arbitrary`, behind the including crate's
+        /// `arbitrary` feature.
+        #[arg(long)]
+        arbitrary: bool,
         /// Type attribute SET.ATTR with the generated set at a Rust path
         /// (for example `packet-attrs.key=crate::ovs_flow::KeyAttrs`);
         /// repeatable.
@@ -199,6 +217,17 @@ fn gen_module(
         );
         return ExitCode::FAILURE;
     }
+    if let Some((set, _)) = options
+        .max_nesting
+        .iter()
+        .find(|(s, _)| !options.ordered_sets.contains(s))
+    {
+        let _ = writeln!(
+            stderr,
+            "error: --max-nesting {set}: only an ordered set (--ordered {set}) has a nesting limit"
+        );
+        return ExitCode::FAILURE;
+    }
     // One spec, one family: an extern set must be one of its attributes.
     if let Some(e) = options
         .extern_sets
@@ -292,15 +321,36 @@ fn main() -> ExitCode {
             serde,
             ordered,
             views,
+            views_feature,
             async_client,
+            async_client_feature,
+            max_nesting,
+            arbitrary,
             extern_sets,
         } => {
             let mut options = genl_spec::codegen::Options::default()
                 .with_serde(serde)
+                .with_arbitrary(arbitrary)
                 .with_views(views)
                 .with_async_client(async_client);
+            if let Some(feature) = views_feature {
+                options = options.with_views_feature(feature);
+            }
+            if let Some(feature) = async_client_feature {
+                options = options.with_async_client_feature(feature);
+            }
             for set in ordered {
                 options = options.with_ordered_set(set);
+            }
+            for m in max_nesting {
+                let levels = m
+                    .split_once('=')
+                    .and_then(|(set, n)| Some((set, n.parse().ok()?)));
+                let Some((set, levels)) = levels else {
+                    eprintln!("error: --max-nesting {m}: expected SET=LEVELS, LEVELS a number");
+                    return ExitCode::FAILURE;
+                };
+                options = options.with_max_nesting(set, levels);
             }
             for e in extern_sets {
                 let Some((set_attr, path)) = e.split_once('=') else {

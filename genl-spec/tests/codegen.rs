@@ -96,3 +96,33 @@ fn a_definition_and_a_set_of_one_name_get_two_type_names() {
     assert!(code.contains("pub struct Colour2 {"), "{code}");
     assert!(code.contains("pub value: Option<Colour>,"), "{code}");
 }
+
+#[test]
+fn the_header_names_the_command_with_the_options_of_this_family() {
+    let path = common::project_spec("nlctrl");
+    let spec = Spec::load(&path).unwrap_or_else(|e| panic!("{}", e.render()));
+    // A build script's options serve all its specs: those about sets that
+    // nlctrl does not have are not part of its command.
+    let options = Options::default()
+        .with_source_name("specs/nlctrl.yaml")
+        .with_views_feature("views")
+        .with_async_client_feature("tokio")
+        .with_ordered_set("action-attrs")
+        .with_max_nesting("action-attrs", 16)
+        .with_extern_set("packet-attrs.actions", "Vec<crate::flow::Action>")
+        .with_extern_set("ctrl-attrs.ops", "Vec<crate::Op>");
+    let code = generate(&spec, &options);
+    let header = code.lines().nth(1).unwrap();
+    assert!(
+        header.contains(
+            "(`genl gen --views-feature views --async-client-feature tokio \
+             --extern 'ctrl-attrs.ops=Vec<crate::Op>' specs/nlctrl.yaml`,"
+        ),
+        "{header}"
+    );
+    // Behind the features: the view of every struct, the async clients.
+    assert!(code.contains("#[cfg_attr(feature = \"views\", genl(view))]\npub struct"));
+    assert!(code.contains("#[cfg(feature = \"tokio\")]\n#[derive(Debug)]\npub struct AsyncClient"));
+    assert!(code.contains("#[cfg(feature = \"tokio\")]\nimpl SharedClient"));
+    assert!(!code.contains("view)]"));
+}

@@ -44,10 +44,11 @@ struct Ctx<'a> {
     has_events: bool,
 }
 
-/// The `Client` (and with `with_async`, the `AsyncClient`) and `Event`
-/// items; nothing for netlink-raw families, which are not reached through
-/// generic netlink.
-pub(super) fn client(family: &Family, with_async: bool) -> TokenStream {
+/// The `Client` (and with `asynchronous`, the `AsyncClient` and
+/// `SharedClient`, each item behind that `#[cfg]`, which may be empty) and
+/// `Event` items; nothing for netlink-raw families, which are not reached
+/// through generic netlink.
+pub(super) fn client(family: &Family, asynchronous: Option<TokenStream>) -> TokenStream {
     if family.protocol == Protocol::NetlinkRaw {
         return TokenStream::new();
     }
@@ -78,14 +79,27 @@ pub(super) fn client(family: &Family, with_async: bool) -> TokenStream {
     };
     let events = events(&ctx);
     ctx.has_events = !events.is_empty();
-    let blocking = client_struct(&ctx, Flavor::Blocking, unique("Client"), None);
-    let asynchronous = if with_async {
-        let shared = unique("SharedClient");
-        let mut both = client_struct(&ctx, Flavor::Async, unique("AsyncClient"), Some(&shared));
-        both.extend(client_struct(&ctx, Flavor::Shared, shared, None));
-        both
-    } else {
-        TokenStream::new()
+    let blocking = client_struct(
+        &ctx,
+        Flavor::Blocking,
+        unique("Client"),
+        None,
+        &TokenStream::new(),
+    );
+    let asynchronous = match asynchronous {
+        Some(cfg) => {
+            let shared = unique("SharedClient");
+            let mut both = client_struct(
+                &ctx,
+                Flavor::Async,
+                unique("AsyncClient"),
+                Some(&shared),
+                &cfg,
+            );
+            both.extend(client_struct(&ctx, Flavor::Shared, shared, None, &cfg));
+            both
+        }
+        None => TokenStream::new(),
     };
     quote! {
         #blocking
@@ -95,12 +109,13 @@ pub(super) fn client(family: &Family, with_async: bool) -> TokenStream {
 }
 
 /// One client struct; `shared` names the shared client an async one turns
-/// into.
+/// into, and `cfg` (may be empty) is put on the struct and its `impl`.
 fn client_struct(
     ctx: &Ctx<'_>,
     flavor: Flavor,
     name: proc_macro2::Ident,
     shared: Option<&proc_macro2::Ident>,
+    cfg: &TokenStream,
 ) -> TokenStream {
     let result = &ctx.result;
     let (conn, asyncness, dot_await, kind) = match flavor {
@@ -219,11 +234,13 @@ fn client_struct(
     });
     quote! {
         #[doc = #doc]
+        #cfg
         #derive
         pub struct #name {
             conn: #conn,
         }
 
+        #cfg
         impl #name {
             #connect
 

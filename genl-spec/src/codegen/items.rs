@@ -337,8 +337,12 @@ fn message_struct(
     let unknown = ident(unknown_name);
     let container = ContainerAttr {
         set: Some(set_name.to_owned()),
-        view: options.views,
+        view: options.views && options.views_feature.is_none(),
         max_nesting: None,
+    };
+    let gated_view = match &options.views_feature {
+        Some(feature) if options.views => quote!(#[cfg_attr(feature = #feature, genl(view))]),
+        _ => TokenStream::new(),
     };
     let catch_all = MessageField::Unknown;
     let vec = &p.vec;
@@ -351,6 +355,7 @@ fn message_struct(
         #arbitrary
         #serde
         #container
+        #gated_view
         pub struct #name {
             #(#fields)*
             /// Attributes this spec does not know, kept as they came.
@@ -465,7 +470,8 @@ impl Distinct {
             let (alias, of) = (format_ident!("{name}View"), format_ident!("{same}View"));
             let d =
                 format!(" The borrowing view of [`{name}`](type@{name}): [`{of}`](struct@{of}).");
-            quote! { #[doc = #d] pub type #alias<'a> = #of<'a>; }
+            let cfg = super::cfg_feature(options.views_feature.as_deref());
+            quote! { #[doc = #d] #cfg pub type #alias<'a> = #of<'a>; }
         });
         quote! {
             #doc
