@@ -173,24 +173,36 @@ impl Connection {
         read: impl FnOnce(&[u8]) -> Result<T, Error>,
     ) -> Result<Option<T>, Error> {
         let pending = self.ex.build(family_id, header, req, nl_flags);
-        self.socket.send(&self.ex.tx)?;
         let mut read = Some(read);
         let mut reply = None;
+        self.send_and_await(&pending, &mut |payload| {
+            // The first reply is the answer; a later one (none is
+            // expected) is read off and dropped.
+            if let Some(read) = read.take() {
+                reply = Some(read(payload));
+            }
+        })?;
+        reply.transpose()
+    }
+
+    /// Sends the message in `tx` and reads until the kernel has answered
+    /// `pending`: `on_reply` gets each reply's payload (after the genl
+    /// header) where it lies in the receive area. Not generic, so that each
+    /// request type compiles only what is its own.
+    fn send_and_await(
+        &mut self,
+        pending: &Pending,
+        on_reply: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), Error> {
+        self.socket.send(&self.ex.tx)?;
         loop {
-            match self.next_for(&pending)? {
-                Routed::Data { at, .. } => {
-                    // The first reply is the answer; a later one (none
-                    // is expected) is read off and dropped.
-                    if let Some(read) = read.take() {
-                        reply = Some(read(bytes_at(&self.rx, at)));
-                    }
-                }
-                Routed::Ack | Routed::Done(Ok(())) => break,
+            match self.next_for(pending)? {
+                Routed::Data { at, .. } => on_reply(bytes_at(&self.rx, at)),
+                Routed::Ack | Routed::Done(Ok(())) => return Ok(()),
                 Routed::Failed(e) | Routed::Done(Err(e)) => return Err(e.into()),
                 Routed::Elsewhere => {}
             }
         }
-        reply.transpose()
     }
 
     /// Sends a `do` request and reads its reply in place, without copying

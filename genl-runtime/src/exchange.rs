@@ -326,7 +326,7 @@ pub(crate) fn write_request<R: Request>(
         genl,
         R::KIND,
         extra_flags | echo,
-        |tx| {
+        &mut |tx| {
             header.write(tx);
             req.encode(&mut Writer::new(tx));
         },
@@ -349,11 +349,13 @@ pub(crate) fn write_raw(
         cmd: req.cmd,
         version: req.version,
     };
-    write_message(tx, seq, family_id, genl, req.kind, req.flags, |tx| {
+    write_message(tx, seq, family_id, genl, req.kind, req.flags, &mut |tx| {
         tx.extend_from_slice(req.payload)
     })
 }
 
+/// Writes a message whose payload after the genl header `body` writes
+/// (not generic, so that each request type compiles only its `body`).
 fn write_message(
     tx: &mut Vec<u8>,
     seq: u32,
@@ -361,7 +363,7 @@ fn write_message(
     genl: GenlMsgHdr,
     kind: RequestKind,
     extra_flags: u16,
-    body: impl FnOnce(&mut Vec<u8>),
+    body: &mut dyn FnMut(&mut Vec<u8>),
 ) -> Pending {
     let nl_flags = flags::REQUEST
         | extra_flags
