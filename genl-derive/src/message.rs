@@ -301,13 +301,15 @@ fn generate(
     unknown: Option<&UnknownField<'_>>,
 ) -> TokenStream {
     let policy_consts: Vec<syn::Ident> = (0..attrs.len())
-        .map(|i| format_ident!("__GENL_POLICY_{}", i))
+        .map(|i| format_ident!("__genl_policy{}", i))
         .collect();
     let locals: Vec<syn::Ident> = (0..attrs.len())
         .map(|i| format_ident!("__genl_f{}", i))
         .collect();
 
-    let policies = attrs.iter().zip(&policy_consts).map(|(a, p)| policy(a, p));
+    let policies = attrs.iter().map(policy);
+    let policy_table = policy_table(set, policies);
+    let bind_policies = bind_policies(&policy_consts);
     let encode = attrs.iter().map(encode);
     let len = attrs.iter().map(len);
     let validate = attrs
@@ -389,13 +391,7 @@ fn generate(
     quote! {
         #[doc(hidden)]
         const _: () = {
-            #(#policies)*
-
-            static __GENL_POLICY: ::genl_runtime::policy::SetPolicy =
-                ::genl_runtime::policy::SetPolicy {
-                    name: #set,
-                    attrs: &[#(#policy_consts),*],
-                };
+            #policy_table
 
             #[automatically_derived]
             impl ::genl_runtime::GenlMessage for #ident {
@@ -438,6 +434,7 @@ fn generate(
                 }
 
                 fn validate(&self) -> ::core::result::Result<(), ::genl_runtime::policy::PolicyError> {
+                    #bind_policies
                     #(#validate)*
                     ::core::result::Result::Ok(())
                 }
@@ -446,16 +443,44 @@ fn generate(
     }
 }
 
-/// The `AttrPolicy` constant of a field.
-fn policy(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
+/// The `AttrPolicy` of a field.
+fn policy(a: &AttrField<'_>) -> TokenStream {
     let kind = a.codec.kind(a.elem, a.span);
-    policy_const(p, &a.name, a.id, kind, &a.checks, a.span)
+    policy_value(&a.name, a.id, kind, &a.checks, a.span)
 }
 
-/// `const #p: AttrPolicy = ...;` for the attribute `name` (number `id`),
-/// of policy kind `kind`, with `checks`.
-pub(crate) fn policy_const(
-    p: &syn::Ident,
+/// The policy of a set: `__GENL_ATTRS`, the `AttrPolicy` of each attribute
+/// in one static table (one item for the compiler to check and evaluate,
+/// where a constant per attribute was many), and `__GENL_POLICY`, the
+/// set's `SetPolicy` over it.
+pub(crate) fn policy_table(
+    set: &str,
+    policies: impl ExactSizeIterator<Item = TokenStream>,
+) -> TokenStream {
+    let n = proc_macro2::Literal::usize_unsuffixed(policies.len());
+    quote! {
+        static __GENL_ATTRS: [::genl_runtime::policy::AttrPolicy; #n] = [#(#policies),*];
+
+        static __GENL_POLICY: ::genl_runtime::policy::SetPolicy =
+            ::genl_runtime::policy::SetPolicy {
+                name: #set,
+                attrs: &__GENL_ATTRS,
+            };
+    }
+}
+
+/// `let [p0, p1, ...] = &__GENL_ATTRS;`: the policy of each attribute by
+/// the name its checks use (nothing for a set without attributes).
+pub(crate) fn bind_policies(names: &[syn::Ident]) -> TokenStream {
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(let [#(#names),*] = &__GENL_ATTRS;)
+}
+
+/// The `AttrPolicy` of the attribute `name` (number `id`), of policy kind
+/// `kind`, with `checks`.
+pub(crate) fn policy_value(
     name: &str,
     id: u16,
     kind: TokenStream,
@@ -484,9 +509,9 @@ pub(crate) fn policy_const(
     .collect();
     let new = quote_spanned!(span=> #ap::new(#name, #id, #kind));
     if checks.is_empty() {
-        quote!(const #p: #ap = #new;)
+        new
     } else {
-        quote!(const #p: #ap = #ap { #(#checks)* ..#new };)
+        quote!(#ap { #(#checks)* ..#new })
     }
 }
 

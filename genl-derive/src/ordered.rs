@@ -8,7 +8,7 @@
 
 use crate::codec::{Codec, keyword};
 use crate::input;
-use crate::message::policy_const;
+use crate::message::{bind_policies, policy_table, policy_value};
 use crate::types;
 use genl_spec::raw::AttrType;
 use genl_spec::vocab::{Checks, ContainerAttr, Errors, FieldAttr, MessageField, variant_spec_name};
@@ -246,12 +246,14 @@ fn generate(
     max_nesting: Option<usize>,
 ) -> TokenStream {
     let policy_consts: Vec<syn::Ident> = (0..attrs.len())
-        .map(|i| format_ident!("__GENL_POLICY_{}", i))
+        .map(|i| format_ident!("__genl_policy{}", i))
         .collect();
-    let policies = attrs.iter().zip(&policy_consts).map(|(a, p)| {
+    let policies = attrs.iter().map(|a| {
         let kind = a.codec.kind(&a.elem, a.span);
-        policy_const(p, &a.name, a.id, kind, &a.checks, a.span)
+        policy_value(&a.name, a.id, kind, &a.checks, a.span)
     });
+    let policy_table = policy_table(set, policies);
+    let bind_policies = bind_policies(&policy_consts);
     let v = quote!(__genl_v);
     let enc = quote!(::genl_runtime::encoding);
 
@@ -333,13 +335,7 @@ fn generate(
     quote! {
         #[doc(hidden)]
         const _: () = {
-            #(#policies)*
-
-            static __GENL_POLICY: ::genl_runtime::policy::SetPolicy =
-                ::genl_runtime::policy::SetPolicy {
-                    name: #set,
-                    attrs: &[#(#policy_consts),*],
-                };
+            #policy_table
 
             #[automatically_derived]
             impl ::genl_runtime::GenlAttr for #ident {
@@ -379,6 +375,7 @@ fn generate(
                 }
 
                 fn validate(&self) -> ::core::result::Result<(), ::genl_runtime::policy::PolicyError> {
+                    #bind_policies
                     match self {
                         #(#validate)*
                         #unknown_validate
