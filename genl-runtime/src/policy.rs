@@ -228,8 +228,15 @@ impl fmt::Display for Violation {
 }
 
 /// A request that breaks its policy: which attribute, and which rule.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyError {
+///
+/// One pointer wide (its contents are boxed), like
+/// [`DecodeError`](crate::wire::DecodeError): the `Result<(), PolicyError>`
+/// of every check is a pointer, whatever the size of the violation.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PolicyError(Box<PolicyErrorInner>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct PolicyErrorInner {
     /// Innermost first; reversed for display.
     path: Vec<PathSegment>,
     violation: Violation,
@@ -237,25 +244,28 @@ pub struct PolicyError {
 
 impl PolicyError {
     /// An error about the attribute `name`.
+    #[cold]
     pub fn new(name: &'static str, violation: Violation) -> Self {
-        PolicyError {
+        PolicyError(Box::new(PolicyErrorInner {
             path: vec![PathSegment::Attr(name)],
             violation,
-        }
+        }))
     }
 
     /// An error about the value being checked, whose attribute the caller
     /// names (with [`PolicyError::in_attr`]).
+    #[cold]
     pub fn here(violation: Violation) -> Self {
-        PolicyError {
+        PolicyError(Box::new(PolicyErrorInner {
             path: Vec::new(),
             violation,
-        }
+        }))
     }
 
     /// Adds an enclosing step to the path.
+    #[cold]
     pub fn within(mut self, segment: PathSegment) -> Self {
-        self.path.push(segment);
+        self.0.path.push(segment);
         self
     }
 
@@ -266,18 +276,27 @@ impl PolicyError {
 
     /// The rule broken.
     pub fn violation(&self) -> &Violation {
-        &self.violation
+        &self.0.violation
     }
 
     /// The path from the outermost attribute, written as `.key.ipv4`.
     pub fn path_string(&self) -> String {
-        crate::wire::path_string(&self.path)
+        crate::wire::path_string(&self.0.path)
+    }
+}
+
+impl fmt::Debug for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolicyError")
+            .field("path", &self.0.path)
+            .field("violation", &self.0.violation)
+            .finish()
     }
 }
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path_string(), self.violation)
+        write!(f, "{}: {}", self.path_string(), self.0.violation)
     }
 }
 
