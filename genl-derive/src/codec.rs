@@ -352,13 +352,7 @@ impl Codec {
                         quote_spanned!(span=> #enc::enumeration::encode::<#elem, #wire>(#id, #v, #w))
                     }
                     Repr::Flags => {
-                        let bits = wrap_be(
-                            int,
-                            be,
-                            quote_spanned!(span=> ::genl_runtime::bitflags::Flags::bits(#v)),
-                            span,
-                        );
-                        quote_spanned!(span=> #enc::scalar::encode::<#wire>(#id, &#bits, #w))
+                        quote_spanned!(span=> #enc::flags::encode::<#elem, #wire>(#id, #v, #w))
                     }
                 }
             }
@@ -403,15 +397,7 @@ impl Codec {
                 match repr {
                     Repr::Plain => quote_spanned!(span=> #enc::scalar::len::<#wire>(#v)),
                     Repr::Enum => quote_spanned!(span=> #enc::enumeration::len::<#elem, #wire>(#v)),
-                    Repr::Flags => {
-                        let bits = wrap_be(
-                            int,
-                            be,
-                            quote_spanned!(span=> ::genl_runtime::bitflags::Flags::bits(#v)),
-                            span,
-                        );
-                        quote_spanned!(span=> #enc::scalar::len::<#wire>(&#bits))
-                    }
+                    Repr::Flags => quote_spanned!(span=> #enc::flags::len::<#elem, #wire>(#v)),
                 }
             }
             Codec::Uint { repr } => {
@@ -459,29 +445,13 @@ impl Codec {
                     Repr::Enum => {
                         quote_spanned!(span=> #enc::enumeration::decode::<#elem, #wire>(#a))
                     }
-                    Repr::Flags => {
-                        let bits = if int.is_be(be) {
-                            quote_spanned!(span=> __genl_bits.0)
-                        } else {
-                            quote_spanned!(span=> __genl_bits)
-                        };
-                        quote_spanned! {span=>
-                            #enc::scalar::decode::<#wire>(#a).map(|__genl_bits| {
-                                <#elem as ::genl_runtime::bitflags::Flags>::from_bits_retain(#bits)
-                            })
-                        }
-                    }
+                    Repr::Flags => quote_spanned!(span=> #enc::flags::decode::<#elem, #wire>(#a)),
                 }
             }
             Codec::Uint { repr } => match repr {
                 Repr::Plain => quote_spanned!(span=> #enc::uint::decode(#a)),
-                Repr::Enum => quote_spanned! {span=>
-                    #enc::uint::decode(#a).map(<#elem as ::genl_runtime::GenlEnum>::from_value)
-                },
-                Repr::Flags => quote_spanned! {span=>
-                    #enc::uint::decode(#a)
-                        .and_then(::genl_runtime::derive_support::flags_from_u64::<#elem>)
-                },
+                Repr::Enum => quote_spanned!(span=> #enc::enumeration::decode_uint::<#elem>(#a)),
+                Repr::Flags => quote_spanned!(span=> #enc::flags::decode_uint::<#elem>(#a)),
             },
             Codec::Sint => quote_spanned!(span=> #enc::sint::decode(#a)),
             Codec::String { unterminated_ok } => {
@@ -572,15 +542,6 @@ impl Codec {
                 }
             }),
         }
-    }
-}
-
-/// `Be(bits)` for a big-endian value, `bits` otherwise.
-fn wrap_be(int: Int, be: bool, bits: TokenStream, span: Span) -> TokenStream {
-    if int.is_be(be) {
-        quote_spanned!(span=> ::genl_runtime::wire::Be(#bits))
-    } else {
-        bits
     }
 }
 

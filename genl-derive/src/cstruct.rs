@@ -6,7 +6,7 @@ use crate::input;
 use crate::types::{self, Expect, Int};
 use genl_spec::vocab::{Errors, StructField};
 use proc_macro2::{Literal, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 /// One member, ready to be written out.
@@ -148,31 +148,27 @@ impl Member<'_> {
         }
     }
 
-    /// Reads the member from `__genl_r` (the struct's `Members`) into `local`.
-    fn read(&self, local: &syn::Ident) -> TokenStream {
+    /// Reads the member from `__genl_r` (the struct's `Members`).
+    fn read(&self) -> TokenStream {
         let (name, ty) = (&self.name, self.ty);
-        let ds = quote!(::genl_runtime::derive_support);
-        let value = match &self.kind {
+        let ds = quote_spanned!(self.span=> ::genl_runtime::derive_support);
+        match &self.kind {
             StructField::Int { ty: t, be } => {
                 let wire = Int::of(*t).map(|i| i.rust(*be)).unwrap_or_default();
-                quote!(#ds::Members::scalar::<#wire>(&mut __genl_r, #name)?)
+                quote_spanned!(self.span=> #ds::Members::scalar::<#wire>(&mut __genl_r, #name))
             }
             StructField::Bytes { len, .. } => {
                 let n = Literal::usize_unsuffixed(*len as usize);
-                quote!(#ds::Members::array::<#n>(&mut __genl_r)?)
+                quote_spanned!(self.span=> #ds::Members::array::<#n>(&mut __genl_r))
             }
             StructField::Pad { len } => {
                 let n = Literal::usize_unsuffixed(*len as usize);
-                quote!({
-                    #ds::Members::take(&mut __genl_r, #n)?;
-                    [0u8; #n]
-                })
+                quote_spanned!(self.span=> #ds::Members::pad::<#n>(&mut __genl_r))
             }
             StructField::Struct => {
-                quote!(#ds::Members::nested::<#ty>(&mut __genl_r, #name)?)
+                quote_spanned!(self.span=> #ds::Members::nested::<#ty>(&mut __genl_r, #name)?)
             }
-        };
-        quote_spanned!(self.span=> let #local: #ty = #value;)
+        }
     }
 }
 
@@ -180,10 +176,7 @@ fn generate(ident: &syn::Ident, members: &[Member<'_>]) -> TokenStream {
     let what = ident.to_string();
     let sizes = members.iter().map(Member::size);
     let writes = members.iter().map(Member::write);
-    let locals: Vec<syn::Ident> = (0..members.len())
-        .map(|i| format_ident!("__genl_m{}", i))
-        .collect();
-    let reads = members.iter().zip(&locals).map(|(m, l)| m.read(l));
+    let reads = members.iter().map(Member::read);
     let names = members.iter().map(|m| m.ident);
     quote! {
         #[automatically_derived]
@@ -204,8 +197,9 @@ fn generate(ident: &syn::Ident, members: &[Member<'_>]) -> TokenStream {
                     #what,
                     <Self as ::genl_runtime::CStruct>::SIZE,
                 )?;
-                #(#reads)*
-                ::core::result::Result::Ok(Self { #(#names: #locals),* })
+                let __genl_value = Self { #(#names: #reads),* };
+                __genl_r.finish()?;
+                ::core::result::Result::Ok(__genl_value)
             }
         }
     }

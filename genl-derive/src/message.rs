@@ -35,8 +35,6 @@ struct AttrField<'a> {
     /// Spec name, for policies and error paths.
     name: String,
     id: u16,
-    /// The field's type.
-    ty: &'a syn::Type,
     /// The type of one value (`E` of `Option<E>`, `Vec<E>`, `Option<Box<E>>`).
     elem: &'a syn::Type,
     shape: Shape,
@@ -55,7 +53,6 @@ struct AttrField<'a> {
 /// The catch-all field.
 struct UnknownField<'a> {
     member: &'a syn::Ident,
-    ty: &'a syn::Type,
     span: Span,
 }
 
@@ -111,7 +108,6 @@ pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
                 } else {
                     unknown = Some(UnknownField {
                         member,
-                        ty: &field.ty,
                         span: field.ty.span(),
                     });
                 }
@@ -162,7 +158,6 @@ fn attr_field<'a>(
         member,
         name: f.name.unwrap_or_else(|| types::spec_name(member)),
         id: f.id,
-        ty: &field.ty,
         elem,
         shape,
         codec,
@@ -303,9 +298,6 @@ fn generate(
     let policy_consts: Vec<syn::Ident> = (0..attrs.len())
         .map(|i| format_ident!("__genl_policy{}", i))
         .collect();
-    let locals: Vec<syn::Ident> = (0..attrs.len())
-        .map(|i| format_ident!("__genl_f{}", i))
-        .collect();
 
     let policies = attrs.iter().map(policy);
     let policy_table = policy_table(set, policies);
@@ -320,20 +312,27 @@ fn generate(
             None => validate(a, p),
         });
 
-    let decl = attrs.iter().zip(&locals).map(|(a, local)| {
-        let ty = a.ty;
-        quote_spanned!(a.span=> let mut #local: #ty = ::core::default::Default::default();)
+    // The value starts empty, and each attribute is read into its field.
+    let empty = attrs.iter().map(|a| {
+        let m = a.member;
+        let empty = match a.shape {
+            Shape::Bare => quote_spanned!(a.span=> false),
+            Shape::Single | Shape::Boxed => quote_spanned!(a.span=> ::core::option::Option::None),
+            Shape::Multi | Shape::Whole => quote_spanned!(a.span=> ::std::vec::Vec::new()),
+        };
+        quote!(#m: #empty,)
     });
     let arms = attrs
         .iter()
-        .zip(&locals)
         .enumerate()
-        .map(|(i, (a, local))| match a.selector_index {
+        .map(|(i, a)| match a.selector_index {
             Some(_) => {
                 let (id, raw) = (a.id, format_ident!("__genl_raw{}", i));
-                quote_spanned!(a.span=> #id => { #raw = ::core::option::Option::Some(__genl_attr); })
+                quote_spanned! {a.span=>
+                    #id => ::genl_runtime::derive_support::keep(&mut #raw, __genl_attr),
+                }
             }
-            None => decode_arm(a, local),
+            None => decode_arm(a),
         });
     // Sub-messages are read after the loop, once their selectors are.
     let raw_decl = attrs
@@ -349,40 +348,31 @@ fn generate(
         });
     let deferred = attrs.iter().enumerate().filter_map(|(i, a)| {
         let s = &attrs[a.selector_index?];
-        let (raw, local, sel_local) = (
-            format_ident!("__genl_raw{}", i),
-            &locals[i],
-            &locals[a.selector_index?],
-        );
-        Some(sub_message_decode(a, s, &raw, local, sel_local))
+        let raw = format_ident!("__genl_raw{}", i);
+        Some(sub_message_decode(a, s, &raw))
     });
-    let members = attrs.iter().map(|a| a.member);
     let uses_depth = attrs.iter().any(|a| a.codec.nests());
     let depth_unused = (!uses_depth).then(|| quote!(let _ = __genl_depth;));
 
-    let (unknown_decl, unknown_arm, unknown_member, unknown_encode, unknown_len) = match unknown {
+    let (unknown_empty, unknown_arm, unknown_encode, unknown_len) = match unknown {
         Some(u) => {
-            let (member, ty) = (u.member, u.ty);
+            let member = u.member;
             (
-                quote_spanned!(u.span=> let mut __genl_unknown: #ty = ::core::default::Default::default();),
-                quote_spanned!(u.span=> _ => __genl_unknown.push(::genl_runtime::encoding::unknown::decode(&__genl_attr)),),
-                quote!(#member: __genl_unknown,),
+                quote_spanned!(u.span=> #member: ::std::vec::Vec::new(),),
                 quote_spanned! {u.span=>
-                    for __genl_v in &self.#member {
-                        ::genl_runtime::encoding::unknown::encode(__genl_v, __genl_w);
-                    }
+                    _ => ::genl_runtime::derive_support::keep_unknown(&mut __genl_out.#member, &__genl_attr),
                 },
                 quote_spanned! {u.span=>
-                    for __genl_v in &self.#member {
-                        __genl_len += ::genl_runtime::encoding::unknown::len(__genl_v);
-                    }
+                    ::genl_runtime::encoding::unknown::encode_all(&self.#member, __genl_w);
+                },
+                quote_spanned! {u.span=>
+                    ::genl_runtime::encoding::unknown::len_all(&self.#member),
                 },
             )
         }
         None => (
             TokenStream::new(),
-            quote!(_ => {}),
-            TokenStream::new(),
+            quote!(_ => ::core::result::Result::Ok(()),),
             TokenStream::new(),
             TokenStream::new(),
         ),
@@ -405,10 +395,10 @@ fn generate(
                 }
 
                 fn encoded_len(&self) -> usize {
-                    let mut __genl_len: usize = 0;
-                    #(#len)*
-                    #unknown_len
-                    __genl_len
+                    ::genl_runtime::derive_support::total(&[
+                        #(#len,)*
+                        #unknown_len
+                    ])
                 }
 
                 fn decode_at(
@@ -416,21 +406,22 @@ fn generate(
                     __genl_depth: usize,
                 ) -> ::core::result::Result<Self, ::genl_runtime::wire::DecodeError> {
                     #depth_unused
-                    #(#decl)*
-                    #unknown_decl
+                    let mut __genl_out = Self {
+                        #(#empty)*
+                        #unknown_empty
+                    };
                     #(#raw_decl)*
                     for __genl_attr in ::genl_runtime::wire::attrs(__genl_buf) {
                         let __genl_attr = __genl_attr?;
-                        match __genl_attr.ty {
-                            #(#arms)*
-                            #unknown_arm
-                        }
+                        let __genl_read: ::core::result::Result<(), ::genl_runtime::wire::DecodeError> =
+                            match __genl_attr.ty {
+                                #(#arms)*
+                                #unknown_arm
+                            };
+                        __genl_read?;
                     }
                     #(#deferred)*
-                    ::core::result::Result::Ok(Self {
-                        #(#members: #locals,)*
-                        #unknown_member
-                    })
+                    ::core::result::Result::Ok(__genl_out)
                 }
 
                 fn validate(&self) -> ::core::result::Result<(), ::genl_runtime::policy::PolicyError> {
@@ -543,79 +534,76 @@ fn encode(a: &AttrField<'_>) -> TokenStream {
     }
 }
 
-/// Adds a field's size to `__genl_len`.
+/// The size of a field's attributes, a `usize` expression: one element of
+/// the array that `encoded_len` sums.
 fn len(a: &AttrField<'_>) -> TokenStream {
     let (m, elem) = (a.member, a.elem);
     let v = quote_spanned!(a.span=> __genl_v);
     let one = a.codec.len(elem, &v, a.span);
+    let some = quote_spanned!(a.span=> ::core::option::Option::Some);
+    let none = quote_spanned!(a.span=> ::core::option::Option::None);
     match a.shape {
-        Shape::Bare => {
-            let one = a
-                .codec
-                .len(elem, &quote_spanned!(a.span=> &self.#m), a.span);
-            quote_spanned!(a.span=> __genl_len += #one;)
-        }
+        Shape::Bare => a
+            .codec
+            .len(elem, &quote_spanned!(a.span=> &self.#m), a.span),
         Shape::Single => quote_spanned! {a.span=>
-            if let ::core::option::Option::Some(#v) = &self.#m { __genl_len += #one; }
+            match &self.#m { #some(#v) => #one, #none => 0 }
         },
         Shape::Boxed => quote_spanned! {a.span=>
-            if let ::core::option::Option::Some(#v) = self.#m.as_deref() { __genl_len += #one; }
+            match self.#m.as_deref() { #some(#v) => #one, #none => 0 }
         },
-        Shape::Multi => quote_spanned!(a.span=> for #v in &self.#m { __genl_len += #one; }),
+        Shape::Multi => quote_spanned! {a.span=>
+            {
+                let mut __genl_n: usize = 0;
+                for #v in &self.#m { __genl_n += #one; }
+                __genl_n
+            }
+        },
         Shape::Whole => {
             let one = a
                 .codec
                 .len(elem, &quote_spanned!(a.span=> &self.#m), a.span);
-            quote_spanned!(a.span=> if !self.#m.is_empty() { __genl_len += #one; })
+            quote_spanned!(a.span=> if self.#m.is_empty() { 0 } else { #one })
         }
     }
 }
 
-/// The `match` arm that reads a field's attribute into `local`.
-fn decode_arm(a: &AttrField<'_>, local: &syn::Ident) -> TokenStream {
-    let (id, name) = (a.id, &a.name);
+/// The `match` arm that reads a field's attribute into `__genl_out`: one
+/// call of a shared runtime function that stores the value, or returns the
+/// error inside the attribute.
+fn decode_arm(a: &AttrField<'_>) -> TokenStream {
+    let (m, id, name) = (a.member, a.id, &a.name);
     let value = a.codec.decode(a.elem, a.span);
-    let checked = in_attr(&value, name, a.span);
-    let store = match a.shape {
-        Shape::Bare | Shape::Whole => quote_spanned!(a.span=> #local = #checked;),
-        Shape::Single => {
-            quote_spanned!(a.span=> #local = ::core::option::Option::Some(#checked);)
-        }
-        Shape::Boxed => quote_spanned! {a.span=>
-            #local = ::core::option::Option::Some(::std::boxed::Box::new(#checked));
-        },
-        Shape::Multi => {
-            let item = in_item(&value, &quote_spanned!(a.span=> #local.len()), name, a.span);
-            quote_spanned!(a.span=> #local.push(#item);)
-        }
-    };
-    quote_spanned!(a.span=> #id => { #store })
+    let store = store(a.shape, a.span);
+    quote_spanned!(a.span=> #id => #store(&mut __genl_out.#m, #value, #name),)
+}
+
+/// The `derive_support` function that keeps a decoded value in a field of
+/// the shape `shape`.
+fn store(shape: Shape, span: Span) -> TokenStream {
+    let ds = quote_spanned!(span=> ::genl_runtime::derive_support);
+    match shape {
+        Shape::Bare | Shape::Whole => quote_spanned!(span=> #ds::set),
+        Shape::Single => quote_spanned!(span=> #ds::put),
+        Shape::Boxed => quote_spanned!(span=> #ds::put_boxed),
+        Shape::Multi => quote_spanned!(span=> #ds::push),
+    }
 }
 
 /// Reads a sub-message from its attribute, kept in `raw` by the loop, in
-/// the format its selector `s` (read into `sel_local`) names.
-fn sub_message_decode(
-    a: &AttrField<'_>,
-    s: &AttrField<'_>,
-    raw: &syn::Ident,
-    local: &syn::Ident,
-    sel_local: &syn::Ident,
-) -> TokenStream {
-    let name = &a.name;
+/// the format its selector `s` names.
+fn sub_message_decode(a: &AttrField<'_>, s: &AttrField<'_>, raw: &syn::Ident) -> TokenStream {
+    let (m, name, sel_member) = (a.member, &a.name, s.member);
     let value = a.codec.decode(a.elem, a.span);
     let sel = s
         .codec
         .selector_value(&quote_spanned!(s.span=> __genl_s), s.span)
         .unwrap_or_default();
-    let checked = in_attr(&value, name, a.span);
-    let store = match a.shape {
-        Shape::Boxed => quote_spanned!(a.span=> ::std::boxed::Box::new(#checked)),
-        _ => checked,
-    };
+    let store = store(a.shape, a.span);
     quote_spanned! {a.span=>
         if let ::core::option::Option::Some(__genl_attr) = #raw {
-            let __genl_selector = #sel_local.as_ref().map(|__genl_s| #sel);
-            #local = ::core::option::Option::Some(#store);
+            let __genl_selector = __genl_out.#sel_member.as_ref().map(|__genl_s| #sel);
+            #store(&mut __genl_out.#m, #value, #name)?;
         }
     }
 }
@@ -675,25 +663,21 @@ fn validate(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
         (Shape::Single, false) => {
             quote_spanned!(a.span=> if let ::core::option::Option::Some(#v) = &self.#m { #check?; })
         }
-        (Shape::Single, true) => {
-            let check = in_attr(&check, name, a.span);
-            quote_spanned!(a.span=> if let ::core::option::Option::Some(#v) = &self.#m { #check; })
-        }
-        (Shape::Boxed, _) => {
-            let check = in_attr(&check, name, a.span);
-            quote_spanned! {a.span=>
-                if let ::core::option::Option::Some(#v) = self.#m.as_deref() { #check; }
-            }
-        }
+        (Shape::Single, true) => quote_spanned! {a.span=>
+            ::genl_runtime::derive_support::validate_nest(self.#m.as_ref(), #name)?;
+        },
+        (Shape::Boxed, true) => quote_spanned! {a.span=>
+            ::genl_runtime::derive_support::validate_nest(self.#m.as_deref(), #name)?;
+        },
+        (Shape::Boxed, false) => quote_spanned! {a.span=>
+            if let ::core::option::Option::Some(#v) = self.#m.as_deref() { #check?; }
+        },
         (Shape::Multi | Shape::Whole, false) => {
             quote_spanned!(a.span=> for #v in &self.#m { #check?; })
         }
-        (Shape::Multi | Shape::Whole, true) => {
-            let check = in_item(&check, &quote_spanned!(a.span=> __genl_i), name, a.span);
-            quote_spanned! {a.span=>
-                for (__genl_i, #v) in self.#m.iter().enumerate() { #check; }
-            }
-        }
+        (Shape::Multi | Shape::Whole, true) => quote_spanned! {a.span=>
+            ::genl_runtime::derive_support::validate_nests(&self.#m, #name)?;
+        },
     }
 }
 

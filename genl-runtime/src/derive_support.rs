@@ -1,8 +1,8 @@
 //! Helpers that the code of `#[derive(GenlMessage)]` calls; not a stable API.
 
-use crate::CStruct;
 use crate::policy::PolicyError;
-use crate::wire::{DecodeError, DecodeErrorKind, PathSegment, Scalar};
+use crate::wire::{Attr, DecodeError, DecodeErrorKind, PathSegment, Scalar};
+use crate::{CStruct, GenlMessage, UnknownAttr};
 use bitflags::Flags;
 
 /// An error that carries the path down to the attribute it is about.
@@ -51,12 +51,20 @@ pub fn in_item<T, E: InPath>(
 }
 
 /// Reads the members of a C struct in order (`#[derive(GenlStruct)]`).
+///
+/// [`Members::new`] checks that the bytes hold the whole struct, so that
+/// the reads of its members cannot run short. Should one fail all the
+/// same, it reads as zero and [`Members::finish`] reports the struct as
+/// short, at that member: the derived `read` reads every member into the
+/// struct, then calls `finish`.
 #[derive(Debug)]
 pub struct Members<'a> {
     bytes: &'a [u8],
     off: usize,
     what: &'static str,
     need: usize,
+    /// The member whose read failed first (`""` for one without a name).
+    failed: Option<&'static str>,
 }
 
 impl<'a> Members<'a> {
@@ -69,6 +77,7 @@ impl<'a> Members<'a> {
             off: 0,
             what,
             need,
+            failed: None,
         };
         if bytes.len() < need {
             return Err(members.short());
@@ -85,35 +94,186 @@ impl<'a> Members<'a> {
         })
     }
 
+    /// Notes a failed read of the member `name`, unless one failed before.
+    #[cold]
+    fn fail(&mut self, name: &'static str) {
+        if self.failed.is_none() {
+            self.failed = Some(name);
+        }
+    }
+
+    /// Whether every read succeeded.
+    #[inline]
+    pub fn finish(self) -> Result<(), DecodeError> {
+        match self.failed {
+            None => Ok(()),
+            Some("") => Err(self.short()),
+            Some(name) => Err(self.short().within(PathSegment::Attr(name))),
+        }
+    }
+
     /// The next `len` bytes.
     #[inline]
-    pub fn take(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self.off + len;
-        let Some(b) = self.bytes.get(self.off..end) else {
-            return Err(self.short());
-        };
+    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        let end = self.off.checked_add(len)?;
+        let b = self.bytes.get(self.off..end)?;
         self.off = end;
-        Ok(b)
+        Some(b)
     }
 
     /// The next member, an integer (`name` is its spec name).
     #[inline]
-    pub fn scalar<S: Scalar>(&mut self, name: &'static str) -> Result<S, DecodeError> {
-        in_attr(S::get(self.take(S::SIZE)?), name)
+    pub fn scalar<S: Scalar + Default>(&mut self, name: &'static str) -> S {
+        match self.take(S::SIZE).map(S::get) {
+            Some(Ok(v)) => return v,
+            Some(Err(_)) => self.fail(name),
+            None => self.fail(""),
+        }
+        S::default()
     }
 
     /// The next member, `N` bytes.
     #[inline]
-    pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        let b = self.take(N)?;
-        <[u8; N]>::try_from(b).map_err(|_| self.short())
+    pub fn array<const N: usize>(&mut self) -> [u8; N] {
+        if let Some(Ok(v)) = self.take(N).map(<[u8; N]>::try_from) {
+            return v;
+        }
+        self.fail("");
+        [0; N]
+    }
+
+    /// The next member, `N` bytes of padding: read as zeros.
+    #[inline]
+    pub fn pad<const N: usize>(&mut self) -> [u8; N] {
+        if self.take(N).is_none() {
+            self.fail("");
+        }
+        [0; N]
     }
 
     /// The next member, a struct (`name` is its spec name).
     #[inline]
     pub fn nested<C: CStruct>(&mut self, name: &'static str) -> Result<C, DecodeError> {
-        in_attr(C::read(self.take(C::SIZE)?), name)
+        match self.take(C::SIZE) {
+            Some(b) => in_attr(C::read(b), name),
+            None => Err(self.short()),
+        }
     }
+}
+
+/// Keeps the value of the single attribute `name` in its field's `slot`
+/// (a repeated attribute replaces it); an error gets the attribute's name.
+///
+/// The derived `decode_at` makes one such call per attribute, a generic
+/// function shared by every struct with a field of that type.
+#[inline]
+pub fn put<T>(
+    slot: &mut Option<T>,
+    value: Result<T, DecodeError>,
+    name: &'static str,
+) -> Result<(), DecodeError> {
+    match value {
+        Ok(v) => {
+            *slot = Some(v);
+            Ok(())
+        }
+        Err(e) => Err(e.within(PathSegment::Attr(name))),
+    }
+}
+
+/// [`put`] for a boxed field (a recursive nest).
+#[inline]
+pub fn put_boxed<T>(
+    slot: &mut Option<Box<T>>,
+    value: Result<T, DecodeError>,
+    name: &'static str,
+) -> Result<(), DecodeError> {
+    match value {
+        Ok(v) => {
+            *slot = Some(Box::new(v));
+            Ok(())
+        }
+        Err(e) => Err(e.within(PathSegment::Attr(name))),
+    }
+}
+
+/// [`put`] for a field that is the value itself (a flag's `bool`, an
+/// indexed array's `Vec`).
+#[inline]
+pub fn set<T>(
+    slot: &mut T,
+    value: Result<T, DecodeError>,
+    name: &'static str,
+) -> Result<(), DecodeError> {
+    match value {
+        Ok(v) => {
+            *slot = v;
+            Ok(())
+        }
+        Err(e) => Err(e.within(PathSegment::Attr(name))),
+    }
+}
+
+/// Appends the value of one more `multi-attr` attribute `name`; an error
+/// gets the element's index and the attribute's name.
+#[inline]
+pub fn push<T>(
+    slot: &mut Vec<T>,
+    value: Result<T, DecodeError>,
+    name: &'static str,
+) -> Result<(), DecodeError> {
+    match value {
+        Ok(v) => {
+            slot.push(v);
+            Ok(())
+        }
+        Err(e) => Err(e
+            .within(PathSegment::Index(slot.len()))
+            .within(PathSegment::Attr(name))),
+    }
+}
+
+/// Keeps an attribute to decode after the loop (a sub-message, once its
+/// selector is known).
+#[inline]
+pub fn keep<'a>(slot: &mut Option<Attr<'a>>, attr: Attr<'a>) -> Result<(), DecodeError> {
+    *slot = Some(attr);
+    Ok(())
+}
+
+/// Keeps an attribute the struct does not know.
+#[inline]
+pub fn keep_unknown(slot: &mut Vec<UnknownAttr>, attr: &Attr<'_>) -> Result<(), DecodeError> {
+    slot.push(crate::encoding::unknown::decode(attr));
+    Ok(())
+}
+
+/// Checks a nested set's value, if any; an error gets the attribute's name.
+#[inline]
+pub fn validate_nest<T: GenlMessage>(
+    value: Option<&T>,
+    name: &'static str,
+) -> Result<(), PolicyError> {
+    match value {
+        Some(v) => in_attr(v.validate(), name),
+        None => Ok(()),
+    }
+}
+
+/// Checks the nested sets of a `multi-attr` or indexed array attribute; an
+/// error gets the element's index and the attribute's name.
+#[inline]
+pub fn validate_nests<T: GenlMessage>(values: &[T], name: &'static str) -> Result<(), PolicyError> {
+    for (i, v) in values.iter().enumerate() {
+        in_item(v.validate(), i, name)?;
+    }
+    Ok(())
+}
+
+/// The sum of the sizes of a struct's fields (`encoded_len`).
+#[inline]
+pub fn total(sizes: &[usize]) -> usize {
+    sizes.iter().sum()
 }
 
 /// The bits of a flags value, as the `u64` of a `uint` attribute.

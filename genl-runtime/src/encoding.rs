@@ -161,13 +161,19 @@ pub mod cstruct {
     #[inline]
     pub fn decode<T: CStruct>(attr: &Attr<'_>) -> Result<T, DecodeError> {
         if attr.payload.len() != T::SIZE {
-            return Err(DecodeError::new(DecodeErrorKind::Invalid(format!(
-                "the struct is {} bytes, found {}",
-                T::SIZE,
-                attr.payload.len()
-            ))));
+            return Err(wrong_size(T::SIZE, attr.payload.len()));
         }
         T::read(attr.payload)
+    }
+
+    /// The error of a struct payload of `found` bytes, not `size`: one
+    /// function for every struct type.
+    #[cold]
+    #[inline(never)]
+    fn wrong_size(size: usize, found: usize) -> DecodeError {
+        DecodeError::new(DecodeErrorKind::Invalid(format!(
+            "the struct is {size} bytes, found {found}"
+        )))
     }
 
     /// Writes the attribute of an array of structs (`binary` with `struct`
@@ -235,6 +241,87 @@ pub mod array {
     }
 }
 
+/// A fixed-size integer attribute that holds the bits of a flags type `F`,
+/// written as `W` (`u32`, or `Be<u32>` for big-endian). Bits without a
+/// name are kept.
+pub mod flags {
+    use super::*;
+    use bitflags::Flags;
+
+    /// Writes the attribute.
+    #[inline]
+    pub fn encode<F: Flags, W: FlagBits<Bits = F::Bits>>(ty: u16, value: &F, w: &mut Writer<'_>) {
+        w.scalar(ty, W::from_bits(value.bits()));
+    }
+
+    /// Its size.
+    #[inline]
+    pub fn len<F, W: Scalar>(_: &F) -> usize {
+        attr_len(W::SIZE)
+    }
+
+    /// Reads the value.
+    #[inline]
+    pub fn decode<F: Flags, W: FlagBits<Bits = F::Bits>>(
+        attr: &Attr<'_>,
+    ) -> Result<F, DecodeError> {
+        match attr.scalar::<W>() {
+            Ok(wire) => Ok(F::from_bits_retain(wire.bits())),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads the value of a `uint` attribute; bits that do not fit the
+    /// flags type are an error.
+    #[inline]
+    pub fn decode_uint<F: Flags>(attr: &Attr<'_>) -> Result<F, DecodeError>
+    where
+        F::Bits: TryFrom<u64>,
+    {
+        match attr.uint() {
+            Ok(value) => crate::derive_support::flags_from_u64(value),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A wire integer that carries the bits of a flags type: the integer
+    /// itself, or [`Be`](crate::wire::Be) of it.
+    pub trait FlagBits: Scalar {
+        /// The integer of the flags type.
+        type Bits;
+        /// The wire value of `bits`.
+        fn from_bits(bits: Self::Bits) -> Self;
+        /// The bits this wire value carries.
+        fn bits(self) -> Self::Bits;
+    }
+
+    macro_rules! plain {
+        ($($t:ty),*) => {$(
+            impl FlagBits for $t {
+                type Bits = $t;
+                #[inline]
+                fn from_bits(bits: $t) -> Self { bits }
+                #[inline]
+                fn bits(self) -> $t { self }
+            }
+        )*};
+    }
+    plain!(u8, u16, u32, u64, i8, i16, i32, i64);
+
+    macro_rules! be {
+        ($($t:ty),*) => {$(
+            impl FlagBits for crate::wire::Be<$t> {
+                type Bits = $t;
+                #[inline]
+                fn from_bits(bits: $t) -> Self { crate::wire::Be(bits) }
+                #[inline]
+                fn bits(self) -> $t { self.0 }
+            }
+        )*};
+    }
+    be!(u16, u32, u64, i16, i32, i64);
+}
+
 /// An integer attribute that holds an enum's value, written as `W`.
 pub mod enumeration {
     use super::*;
@@ -252,6 +339,15 @@ pub mod enumeration {
     /// Reads the value.
     pub fn decode<E: GenlEnum, W: Scalar + ToU64>(attr: &Attr<'_>) -> Result<E, DecodeError> {
         Ok(E::from_value(attr.scalar::<W>()?.to_u64()))
+    }
+
+    /// Reads the value of a `uint` attribute.
+    #[inline]
+    pub fn decode_uint<E: GenlEnum>(attr: &Attr<'_>) -> Result<E, DecodeError> {
+        match attr.uint() {
+            Ok(value) => Ok(E::from_value(value)),
+            Err(e) => Err(e),
+        }
     }
 
     /// Integers that an enum value is written as.
@@ -576,6 +672,18 @@ pub mod unknown {
     /// Its size.
     pub fn len(value: &UnknownAttr) -> usize {
         attr_len(value.payload.len())
+    }
+
+    /// Writes them all back, in order.
+    pub fn encode_all(values: &[UnknownAttr], w: &mut Writer<'_>) {
+        for v in values {
+            encode(v, w);
+        }
+    }
+
+    /// The size of them all.
+    pub fn len_all(values: &[UnknownAttr]) -> usize {
+        values.iter().map(len).sum()
     }
 
     /// Keeps the attribute.

@@ -78,11 +78,27 @@ impl<'a> Writer<'a> {
     /// (no intermediate buffer); its length is what `write` appended.
     #[inline]
     pub fn bytes_with(&mut self, ty: u16, write: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.begin_bytes(ty);
+        write(self.buf);
+        self.end_bytes(start);
+    }
+
+    /// Opens an attribute whose payload the caller appends (the part of
+    /// [`Writer::bytes_with`] that is the same for every payload).
+    #[inline]
+    fn begin_bytes(&mut self, ty: u16) -> usize {
         let start = self.buf.len();
         self.header(ty, 0);
-        write(self.buf);
+        start
+    }
+
+    /// Closes the attribute opened at `start`: writes its length, pads.
+    #[inline]
+    fn end_bytes(&mut self, start: usize) {
         let len = u16::try_from(self.buf.len() - start).unwrap_or(u16::MAX);
-        self.buf[start..start + 2].copy_from_slice(&len.to_ne_bytes());
+        if let Some(at) = self.buf.get_mut(start..start + 2) {
+            at.copy_from_slice(&len.to_ne_bytes());
+        }
         self.pad();
     }
 
