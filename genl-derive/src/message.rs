@@ -366,7 +366,7 @@ fn generate(
                     ::genl_runtime::encoding::unknown::encode_all(&self.#member, __genl_w);
                 },
                 quote_spanned! {u.span=>
-                    ::genl_runtime::encoding::unknown::len_all(&self.#member),
+                    __genl_len += ::genl_runtime::encoding::unknown::len_all(&self.#member);
                 },
             )
         }
@@ -395,10 +395,10 @@ fn generate(
                 }
 
                 fn encoded_len(&self) -> usize {
-                    ::genl_runtime::derive_support::total(&[
-                        #(#len,)*
-                        #unknown_len
-                    ])
+                    let mut __genl_len: usize = 0;
+                    #(#len)*
+                    #unknown_len
+                    __genl_len
                 }
 
                 fn decode_at(
@@ -534,36 +534,30 @@ fn encode(a: &AttrField<'_>) -> TokenStream {
     }
 }
 
-/// The size of a field's attributes, a `usize` expression: one element of
-/// the array that `encoded_len` sums.
+/// Adds a field's size to `__genl_len`.
 fn len(a: &AttrField<'_>) -> TokenStream {
     let (m, elem) = (a.member, a.elem);
     let v = quote_spanned!(a.span=> __genl_v);
     let one = a.codec.len(elem, &v, a.span);
-    let some = quote_spanned!(a.span=> ::core::option::Option::Some);
-    let none = quote_spanned!(a.span=> ::core::option::Option::None);
     match a.shape {
-        Shape::Bare => a
-            .codec
-            .len(elem, &quote_spanned!(a.span=> &self.#m), a.span),
+        Shape::Bare => {
+            let one = a
+                .codec
+                .len(elem, &quote_spanned!(a.span=> &self.#m), a.span);
+            quote_spanned!(a.span=> __genl_len += #one;)
+        }
         Shape::Single => quote_spanned! {a.span=>
-            match &self.#m { #some(#v) => #one, #none => 0 }
+            if let ::core::option::Option::Some(#v) = &self.#m { __genl_len += #one; }
         },
         Shape::Boxed => quote_spanned! {a.span=>
-            match self.#m.as_deref() { #some(#v) => #one, #none => 0 }
+            if let ::core::option::Option::Some(#v) = self.#m.as_deref() { __genl_len += #one; }
         },
-        Shape::Multi => quote_spanned! {a.span=>
-            {
-                let mut __genl_n: usize = 0;
-                for #v in &self.#m { __genl_n += #one; }
-                __genl_n
-            }
-        },
+        Shape::Multi => quote_spanned!(a.span=> for #v in &self.#m { __genl_len += #one; }),
         Shape::Whole => {
             let one = a
                 .codec
                 .len(elem, &quote_spanned!(a.span=> &self.#m), a.span);
-            quote_spanned!(a.span=> if self.#m.is_empty() { 0 } else { #one })
+            quote_spanned!(a.span=> if !self.#m.is_empty() { __genl_len += #one; })
         }
     }
 }

@@ -270,12 +270,6 @@ pub fn validate_nests<T: GenlMessage>(values: &[T], name: &'static str) -> Resul
     Ok(())
 }
 
-/// The sum of the sizes of a struct's fields (`encoded_len`).
-#[inline]
-pub fn total(sizes: &[usize]) -> usize {
-    sizes.iter().sum()
-}
-
 /// The bits of a flags value, as the `u64` of a `uint` attribute.
 pub fn flags_to_u64<F: Flags>(flags: &F) -> u64
 where
@@ -298,4 +292,89 @@ where
                 8 * std::mem::size_of::<F::Bits>()
             )))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoding::flags;
+    use crate::wire::{Be, Writer, attrs};
+
+    bitflags::bitflags! {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        struct Bits: u16 {
+            const A = 1;
+        }
+    }
+
+    fn error() -> Result<u32, DecodeError> {
+        Err(DecodeError::new(DecodeErrorKind::Invalid("bad".into())))
+    }
+
+    #[test]
+    fn stored_values_and_the_paths_of_errors() {
+        let mut one = None;
+        put(&mut one, Ok(1u32), "one").unwrap();
+        put(&mut one, Ok(2u32), "one").unwrap();
+        assert_eq!(one, Some(2));
+        let err = put(&mut one, error(), "one").unwrap_err();
+        assert_eq!(err.path_string(), ".one");
+        assert_eq!(one, Some(2));
+
+        let mut many = Vec::new();
+        push(&mut many, Ok(7u32), "many").unwrap();
+        let err = push(&mut many, error(), "many").unwrap_err();
+        assert_eq!(err.path_string(), ".many[1]");
+
+        let mut boxed = None;
+        put_boxed(&mut boxed, Ok(3u32), "boxed").unwrap();
+        assert_eq!(boxed, Some(Box::new(3)));
+        let mut bare = 0u32;
+        set(&mut bare, Ok(4), "bare").unwrap();
+        assert_eq!(bare, 4);
+        assert_eq!(
+            set(&mut bare, error(), "bare").unwrap_err().path_string(),
+            ".bare"
+        );
+    }
+
+    #[test]
+    fn members_read_in_order_and_a_short_struct_is_an_error() {
+        let bytes = [1u8, 0, 0, 0, 0, 2, 9, 9];
+        let mut r = Members::new(&bytes, "pair", 8).unwrap();
+        let a: u32 = r.scalar("a");
+        let b: Be<u16> = r.scalar("b");
+        let c: [u8; 2] = r.pad();
+        r.finish().unwrap();
+        assert_eq!((a, b, c), (u32::from_ne_bytes([1, 0, 0, 0]), Be(2), [0, 0]));
+
+        let err = Members::new(&bytes[..6], "pair", 8).unwrap_err();
+        assert!(err.to_string().contains("pair"), "{err}");
+
+        // A struct whose members outrun its size reads as zeros and fails.
+        let mut r = Members::new(&bytes[..4], "odd", 4).unwrap();
+        let _: u32 = r.scalar("a");
+        let rest: [u8; 4] = r.array();
+        assert_eq!(rest, [0; 4]);
+        assert!(r.finish().is_err());
+    }
+
+    #[test]
+    fn flags_keep_their_bits_in_either_byte_order() {
+        let mut buf = Vec::new();
+        let mut w = Writer::new(&mut buf);
+        let value = Bits::from_bits_retain(0x0101);
+        flags::encode::<Bits, Be<u16>>(1, &value, &mut w);
+        flags::encode::<Bits, u16>(2, &value, &mut w);
+        assert_eq!(w.buf().len(), 2 * flags::len::<Bits, u16>(&value));
+        let all: Vec<Attr<'_>> = attrs(&buf).collect::<Result<_, _>>().unwrap();
+        assert_eq!(all[0].payload[..2], 0x0101u16.to_be_bytes());
+        assert_eq!(flags::decode::<Bits, Be<u16>>(&all[0]).unwrap(), value);
+        assert_eq!(flags::decode::<Bits, u16>(&all[1]).unwrap(), value);
+        let short = Attr {
+            payload: &[1],
+            ..all[1]
+        };
+        assert!(flags::decode::<Bits, u16>(&short).is_err());
+    }
 }

@@ -675,6 +675,7 @@ pub mod unknown {
     }
 
     /// Writes them all back, in order.
+    #[inline]
     pub fn encode_all(values: &[UnknownAttr], w: &mut Writer<'_>) {
         for v in values {
             encode(v, w);
@@ -682,6 +683,7 @@ pub mod unknown {
     }
 
     /// The size of them all.
+    #[inline]
     pub fn len_all(values: &[UnknownAttr]) -> usize {
         values.iter().map(len).sum()
     }

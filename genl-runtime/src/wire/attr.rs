@@ -96,9 +96,7 @@ impl<'a> Writer<'a> {
     #[inline]
     fn end_bytes(&mut self, start: usize) {
         let len = u16::try_from(self.buf.len() - start).unwrap_or(u16::MAX);
-        if let Some(at) = self.buf.get_mut(start..start + 2) {
-            at.copy_from_slice(&len.to_ne_bytes());
-        }
+        self.buf[start..start + 2].copy_from_slice(&len.to_ne_bytes());
         self.pad();
     }
 
