@@ -284,7 +284,7 @@ impl Codec {
     /// integers can, and an integer's field must hold its number or an enum).
     pub fn selector_value(self, s: &TokenStream, span: Span) -> Option<TokenStream> {
         let sv = quote_spanned!(span=> ::genl_runtime::SelectorValue);
-        let to_u64 = quote_spanned!(span=> ::genl_runtime::encoding::enumeration::ToU64::to_u64);
+        let to_u64 = quote_spanned!(span=> __genl_enc::enumeration::ToU64::to_u64);
         Some(match self {
             Codec::String { .. } => {
                 quote_spanned!(span=> #sv::Str(::std::string::String::as_str(#s)))
@@ -306,7 +306,7 @@ impl Codec {
 
     /// The policy kind, given the element type `elem`.
     pub fn kind(self, elem: &syn::Type, span: Span) -> TokenStream {
-        let k = quote_spanned!(span=> ::genl_runtime::policy::Kind);
+        let k = quote_spanned!(span=> __genl_policy::Kind);
         match self {
             Codec::Flag => quote_spanned!(span=> #k::Flag),
             Codec::Int { int, .. } => {
@@ -338,7 +338,7 @@ impl Codec {
     /// Writes the attribute `id` holding `*v` (for indexed arrays, `v` is
     /// the whole `Vec`).
     pub fn encode(self, id: u16, elem: &syn::Type, v: &TokenStream, span: Span) -> TokenStream {
-        let enc = quote_spanned!(span=> ::genl_runtime::encoding);
+        let enc = quote_spanned!(span=> __genl_enc);
         let w = quote_spanned!(span=> __genl_w);
         match self {
             Codec::Flag => quote_spanned!(span=> #enc::flag::encode(#id, #v, #w)),
@@ -389,7 +389,7 @@ impl Codec {
 
     /// The size of what [`Codec::encode`] writes, as a `usize` expression.
     pub fn len(self, elem: &syn::Type, v: &TokenStream, span: Span) -> TokenStream {
-        let enc = quote_spanned!(span=> ::genl_runtime::encoding);
+        let enc = quote_spanned!(span=> __genl_enc);
         match self {
             Codec::Flag => quote_spanned!(span=> #enc::flag::len(#v)),
             Codec::Int { int, be, repr } => {
@@ -433,7 +433,7 @@ impl Codec {
     /// `Result<_, DecodeError>`. A sub-message reads its selector's value
     /// from `__genl_selector`, which the caller binds.
     pub fn decode(self, elem: &syn::Type, span: Span) -> TokenStream {
-        let enc = quote_spanned!(span=> ::genl_runtime::encoding);
+        let enc = quote_spanned!(span=> __genl_enc);
         let a = quote_spanned!(span=> &__genl_attr);
         let depth = quote_spanned!(span=> __genl_depth);
         match self {
@@ -522,7 +522,7 @@ impl Codec {
                 #p.check_len(<#elem as ::genl_runtime::CStruct>::SIZE)
             }}),
             Codec::StructArray => Some(quote_spanned! {span=>
-                #p.check_len(::genl_runtime::encoding::cstruct::payload_len(#v))
+                #p.check_len(__genl_enc::cstruct::payload_len(#v))
             }),
             Codec::Array { int, be } => {
                 let wire = int.rust(be);
@@ -550,6 +550,18 @@ fn uint_value(repr: Repr, v: &TokenStream, span: Span) -> TokenStream {
     match repr {
         Repr::Plain => quote_spanned!(span=> #v),
         Repr::Enum => quote_spanned!(span=> &::genl_runtime::GenlEnum::value(*#v)),
-        Repr::Flags => quote_spanned!(span=> &::genl_runtime::derive_support::flags_to_u64(#v)),
+        Repr::Flags => quote_spanned!(span=> &__genl_ds::flags_to_u64(#v)),
+    }
+}
+
+/// The imports that the code of [`Codec`] and of the derives that use it
+/// needs, at the top of the derive's `const _: () = { ... }` block: short
+/// paths keep the expansion small.
+pub(crate) fn imports() -> TokenStream {
+    quote::quote! {
+        #[allow(unused_imports)]
+        use ::genl_runtime::{
+            derive_support as __genl_ds, encoding as __genl_enc, policy as __genl_policy,
+        };
     }
 }

@@ -151,22 +151,21 @@ impl Member<'_> {
     /// Reads the member from `__genl_r` (the struct's `Members`).
     fn read(&self) -> TokenStream {
         let (name, ty) = (&self.name, self.ty);
-        let ds = quote_spanned!(self.span=> ::genl_runtime::derive_support);
         match &self.kind {
             StructField::Int { ty: t, be } => {
                 let wire = Int::of(*t).map(|i| i.rust(*be)).unwrap_or_default();
-                quote_spanned!(self.span=> #ds::Members::scalar::<#wire>(&mut __genl_r, #name))
+                quote_spanned!(self.span=> __genl_r.scalar::<#wire>(#name))
             }
             StructField::Bytes { len, .. } => {
                 let n = Literal::usize_unsuffixed(*len as usize);
-                quote_spanned!(self.span=> #ds::Members::array::<#n>(&mut __genl_r))
+                quote_spanned!(self.span=> __genl_r.array::<#n>())
             }
             StructField::Pad { len } => {
                 let n = Literal::usize_unsuffixed(*len as usize);
-                quote_spanned!(self.span=> #ds::Members::pad::<#n>(&mut __genl_r))
+                quote_spanned!(self.span=> __genl_r.pad::<#n>())
             }
             StructField::Struct => {
-                quote_spanned!(self.span=> #ds::Members::nested::<#ty>(&mut __genl_r, #name)?)
+                quote_spanned!(self.span=> __genl_r.nested::<#ty>(#name)?)
             }
         }
     }

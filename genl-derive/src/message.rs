@@ -295,18 +295,18 @@ fn generate(
     attrs: &[AttrField<'_>],
     unknown: Option<&UnknownField<'_>>,
 ) -> TokenStream {
-    let policy_consts: Vec<syn::Ident> = (0..attrs.len())
-        .map(|i| format_ident!("__genl_policy{}", i))
+    let policy_names: Vec<syn::Ident> = (0..attrs.len())
+        .map(|i| format_ident!("__genl_attr_policy{}", i))
         .collect();
 
     let policies = attrs.iter().map(policy);
     let policy_table = policy_table(set, policies);
-    let bind_policies = bind_policies(&policy_consts);
+    let bind_policies = bind_policies(&policy_names);
     let encode = attrs.iter().map(encode);
     let len = attrs.iter().map(len);
     let validate = attrs
         .iter()
-        .zip(&policy_consts)
+        .zip(&policy_names)
         .map(|(a, p)| match a.selector_index {
             Some(j) => sub_message_validate(a, &attrs[j]),
             None => validate(a, p),
@@ -329,7 +329,7 @@ fn generate(
             Some(_) => {
                 let (id, raw) = (a.id, format_ident!("__genl_raw{}", i));
                 quote_spanned! {a.span=>
-                    #id => ::genl_runtime::derive_support::keep(&mut #raw, __genl_attr),
+                    #id => __genl_ds::keep(&mut #raw, __genl_attr),
                 }
             }
             None => decode_arm(a),
@@ -360,13 +360,17 @@ fn generate(
             (
                 quote_spanned!(u.span=> #member: ::std::vec::Vec::new(),),
                 quote_spanned! {u.span=>
-                    _ => ::genl_runtime::derive_support::keep_unknown(&mut __genl_out.#member, &__genl_attr),
+                    _ => __genl_ds::keep_unknown(&mut __genl_out.#member, &__genl_attr),
                 },
                 quote_spanned! {u.span=>
-                    ::genl_runtime::encoding::unknown::encode_all(&self.#member, __genl_w);
+                    for __genl_v in &self.#member {
+                        __genl_enc::unknown::encode(__genl_v, __genl_w);
+                    }
                 },
                 quote_spanned! {u.span=>
-                    __genl_len += ::genl_runtime::encoding::unknown::len_all(&self.#member);
+                    for __genl_v in &self.#member {
+                        __genl_len += __genl_enc::unknown::len(__genl_v);
+                    }
                 },
             )
         }
@@ -378,14 +382,16 @@ fn generate(
         ),
     };
 
+    let imports = crate::codec::imports();
     quote! {
         #[doc(hidden)]
         const _: () = {
+            #imports
             #policy_table
 
             #[automatically_derived]
             impl ::genl_runtime::GenlMessage for #ident {
-                fn policy() -> &'static ::genl_runtime::policy::SetPolicy {
+                fn policy() -> &'static __genl_policy::SetPolicy {
                     &__GENL_POLICY
                 }
 
@@ -424,7 +430,7 @@ fn generate(
                     ::core::result::Result::Ok(__genl_out)
                 }
 
-                fn validate(&self) -> ::core::result::Result<(), ::genl_runtime::policy::PolicyError> {
+                fn validate(&self) -> ::core::result::Result<(), __genl_policy::PolicyError> {
                     #bind_policies
                     #(#validate)*
                     ::core::result::Result::Ok(())
@@ -478,7 +484,7 @@ pub(crate) fn policy_value(
     c: &Checks,
     span: Span,
 ) -> TokenStream {
-    let ap = quote!(::genl_runtime::policy::AttrPolicy);
+    let ap = quote!(__genl_policy::AttrPolicy);
     let some = |v: Option<TokenStream>, field: &str| {
         v.map(|v| {
             let field = syn::Ident::new(field, Span::call_site());
@@ -575,7 +581,7 @@ fn decode_arm(a: &AttrField<'_>) -> TokenStream {
 /// The `derive_support` function that keeps a decoded value in a field of
 /// the shape `shape`.
 fn store(shape: Shape, span: Span) -> TokenStream {
-    let ds = quote_spanned!(span=> ::genl_runtime::derive_support);
+    let ds = quote_spanned!(span=> __genl_ds);
     match shape {
         Shape::Bare | Shape::Whole => quote_spanned!(span=> #ds::set),
         Shape::Single => quote_spanned!(span=> #ds::put),
@@ -618,13 +624,13 @@ fn sub_message_validate(a: &AttrField<'_>, s: &AttrField<'_>) -> TokenStream {
     quote_spanned! {a.span=>
         if let ::core::option::Option::Some(__genl_v) = #value {
             let __genl_v: &#elem = __genl_v;
-            ::genl_runtime::encoding::sub_message::check_selector(
+            __genl_enc::sub_message::check_selector(
                 __genl_v,
                 #name,
                 #sel_name,
                 self.#sel_member.as_ref().map(|__genl_s| #sel),
             )?;
-            ::genl_runtime::derive_support::in_attr(
+            __genl_ds::in_attr(
                 ::genl_runtime::GenlSubMessage::validate(__genl_v),
                 #name,
             )?;
@@ -658,10 +664,10 @@ fn validate(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
             quote_spanned!(a.span=> if let ::core::option::Option::Some(#v) = &self.#m { #check?; })
         }
         (Shape::Single, true) => quote_spanned! {a.span=>
-            ::genl_runtime::derive_support::validate_nest(self.#m.as_ref(), #name)?;
+            __genl_ds::validate_nest(self.#m.as_ref(), #name)?;
         },
         (Shape::Boxed, true) => quote_spanned! {a.span=>
-            ::genl_runtime::derive_support::validate_nest(self.#m.as_deref(), #name)?;
+            __genl_ds::validate_nest(self.#m.as_deref(), #name)?;
         },
         (Shape::Boxed, false) => quote_spanned! {a.span=>
             if let ::core::option::Option::Some(#v) = self.#m.as_deref() { #check?; }
@@ -670,7 +676,7 @@ fn validate(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
             quote_spanned!(a.span=> for #v in &self.#m { #check?; })
         }
         (Shape::Multi | Shape::Whole, true) => quote_spanned! {a.span=>
-            ::genl_runtime::derive_support::validate_nests(&self.#m, #name)?;
+            __genl_ds::validate_nests(&self.#m, #name)?;
         },
     }
 }
@@ -678,7 +684,7 @@ fn validate(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
 /// `result?`, its error inside the attribute `name`: one call of a shared
 /// runtime function rather than a closure per field.
 pub(crate) fn in_attr(result: &TokenStream, name: &str, span: Span) -> TokenStream {
-    quote_spanned!(span=> ::genl_runtime::derive_support::in_attr(#result, #name)?)
+    quote_spanned!(span=> __genl_ds::in_attr(#result, #name)?)
 }
 
 /// `result?`, its error at element `index` of the attribute `name`.
@@ -688,7 +694,7 @@ pub(crate) fn in_item(
     name: &str,
     span: Span,
 ) -> TokenStream {
-    quote_spanned!(span=> ::genl_runtime::derive_support::in_item(#result, #index, #name)?)
+    quote_spanned!(span=> __genl_ds::in_item(#result, #index, #name)?)
 }
 
 /// An impl that keeps the rest of the crate compiling while the derive's

@@ -245,23 +245,23 @@ fn generate(
     unknown: Option<&syn::Ident>,
     max_nesting: Option<usize>,
 ) -> TokenStream {
-    let policy_consts: Vec<syn::Ident> = (0..attrs.len())
-        .map(|i| format_ident!("__genl_policy{}", i))
+    let policy_names: Vec<syn::Ident> = (0..attrs.len())
+        .map(|i| format_ident!("__genl_attr_policy{}", i))
         .collect();
     let policies = attrs.iter().map(|a| {
         let kind = a.codec.kind(&a.elem, a.span);
         policy_value(&a.name, a.id, kind, &a.checks, a.span)
     });
     let policy_table = policy_table(set, policies);
-    let bind_policies = bind_policies(&policy_consts);
+    let bind_policies = bind_policies(&policy_names);
     let v = quote!(__genl_v);
-    let enc = quote!(::genl_runtime::encoding);
+    let enc = quote!(__genl_enc);
 
     let mut encode = Vec::new();
     let mut len = Vec::new();
     let mut decode = Vec::new();
     let mut validate = Vec::new();
-    for (a, p) in attrs.iter().zip(&policy_consts) {
+    for (a, p) in attrs.iter().zip(&policy_names) {
         let (vi, id, elem, span, name) = (a.ident, a.id, &a.elem, a.span, &a.name);
         // Binds `__genl_v` to `&E` (to the `Vec` for an indexed array).
         let (pat, bind) = match a.shape {
@@ -330,18 +330,20 @@ fn generate(
         quote!(const MAX_NESTING: ::core::option::Option<usize> = ::core::option::Option::Some(#n);)
     });
     let uses_depth = attrs.iter().any(|a| a.codec.nests());
+    let imports = crate::codec::imports();
     let depth_unused = (!uses_depth).then(|| quote!(let _ = __genl_depth;));
 
     quote! {
         #[doc(hidden)]
         const _: () = {
+            #imports
             #policy_table
 
             #[automatically_derived]
             impl ::genl_runtime::GenlAttr for #ident {
                 #max_nesting
 
-                fn policy() -> &'static ::genl_runtime::policy::SetPolicy {
+                fn policy() -> &'static __genl_policy::SetPolicy {
                     &__GENL_POLICY
                 }
 
@@ -374,7 +376,7 @@ fn generate(
                     }))
                 }
 
-                fn validate(&self) -> ::core::result::Result<(), ::genl_runtime::policy::PolicyError> {
+                fn validate(&self) -> ::core::result::Result<(), __genl_policy::PolicyError> {
                     #bind_policies
                     match self {
                         #(#validate)*

@@ -181,7 +181,7 @@ fn view_field<'a>(
 /// (shared by every view, rather than a closure per field), or a closure
 /// around the owned decoder's expression.
 fn copied_fn(codec: Codec, elem: &syn::Type, span: Span) -> TokenStream {
-    let enc = quote_spanned!(span=> ::genl_runtime::encoding);
+    let enc = quote_spanned!(span=> __genl_enc);
     match codec {
         Codec::Int {
             int,
@@ -354,6 +354,7 @@ fn generate(
          allocating."
     );
 
+    let imports = crate::codec::imports();
     quote! {
         #[doc = #doc]
         #[doc = ""]
@@ -367,6 +368,7 @@ fn generate(
 
         #[doc(hidden)]
         const _: () = {
+            #imports
             #known_fn
 
             #[allow(dead_code)]

@@ -674,20 +674,6 @@ pub mod unknown {
         attr_len(value.payload.len())
     }
 
-    /// Writes them all back, in order.
-    #[inline]
-    pub fn encode_all(values: &[UnknownAttr], w: &mut Writer<'_>) {
-        for v in values {
-            encode(v, w);
-        }
-    }
-
-    /// The size of them all.
-    #[inline]
-    pub fn len_all(values: &[UnknownAttr]) -> usize {
-        values.iter().map(len).sum()
-    }
-
     /// Keeps the attribute.
     pub fn decode(attr: &Attr<'_>) -> UnknownAttr {
         UnknownAttr {
