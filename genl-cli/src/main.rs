@@ -65,6 +65,10 @@ enum Command {
         /// FEATURE (implies --views).
         #[arg(long, value_name = "FEATURE")]
         views_feature: Option<String>,
+        /// Write the blocking `Client` behind the including crate's cargo
+        /// feature FEATURE.
+        #[arg(long, value_name = "FEATURE")]
+        client_feature: Option<String>,
         /// Also write an `AsyncClient` and a `SharedClient` (the including
         /// crate then needs genl-runtime's `tokio` feature).
         #[arg(long)]
@@ -322,6 +326,7 @@ fn main() -> ExitCode {
             ordered,
             views,
             views_feature,
+            client_feature,
             async_client,
             async_client_feature,
             max_nesting,
@@ -335,6 +340,9 @@ fn main() -> ExitCode {
                 .with_async_client(async_client);
             if let Some(feature) = views_feature {
                 options = options.with_views_feature(feature);
+            }
+            if let Some(feature) = client_feature {
+                options = options.with_client_feature(feature);
             }
             if let Some(feature) = async_client_feature {
                 options = options.with_async_client_feature(feature);

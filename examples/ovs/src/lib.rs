@@ -33,11 +33,15 @@
 //!
 //! Each family is behind a cargo feature of its name (`datapath`, `vport`,
 //! `flow`, `packet`, which needs `flow`, `meter`, `ct_limit`), and so are
-//! the borrowing views (`views`) and the async and shared clients
-//! (`tokio`); all are on by default.
+//! the borrowing views (`views`), the blocking clients (`client`) and the
+//! async and shared clients (`tokio`); all are on by default. Without
+//! `client` and `tokio` the crate has the types, their encoders, decoders
+//! and policy checks and each request's `Request` impl, to send through a
+//! `genl_runtime::Connection` of one's own; it then compiles in less time
+//! (BENCHMARKS.md, B4).
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "flow")]
+#[cfg(all(feature = "flow", feature = "client"))]
 pub mod features;
 
 #[cfg(feature = "datapath")]

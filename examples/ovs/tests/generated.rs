@@ -9,8 +9,8 @@
 //! the spec cannot state); `ovs_packet`'s upcall key, actions and egress
 //! tunnel key are `ovs_flow`'s sets, so an upcall's key is the same type a
 //! flow is installed with, and execute takes the same action list as a
-//! flow. Views and the async clients are behind the crate's `views` and
-//! `tokio` features.
+//! flow. Views, the blocking clients and the async clients are behind the
+//! crate's `views`, `client` and `tokio` features.
 
 use genl_spec::Spec;
 use genl_spec::codegen::{Options, generate};
@@ -31,6 +31,7 @@ fn options(family: &str) -> Options {
     let options = Options::default()
         .with_source_name(format!("specs/{family}.yaml"))
         .with_views_feature("views")
+        .with_client_feature("client")
         .with_async_client_feature("tokio");
     match family {
         "ovs_flow" => options

@@ -44,11 +44,15 @@ struct Ctx<'a> {
     has_events: bool,
 }
 
-/// The `Client` (and with `asynchronous`, the `AsyncClient` and
-/// `SharedClient`, each item behind that `#[cfg]`, which may be empty) and
-/// `Event` items; nothing for netlink-raw families, which are not reached
-/// through generic netlink.
-pub(super) fn client(family: &Family, asynchronous: Option<TokenStream>) -> TokenStream {
+/// The `Client` (behind `blocking`, a `#[cfg]` that may be empty; and with
+/// `asynchronous`, the `AsyncClient` and `SharedClient`, behind that one)
+/// and `Event` items; nothing for netlink-raw families, which are not
+/// reached through generic netlink.
+pub(super) fn client(
+    family: &Family,
+    blocking: &TokenStream,
+    asynchronous: Option<TokenStream>,
+) -> TokenStream {
     if family.protocol == Protocol::NetlinkRaw {
         return TokenStream::new();
     }
@@ -79,13 +83,7 @@ pub(super) fn client(family: &Family, asynchronous: Option<TokenStream>) -> Toke
     };
     let events = events(&ctx);
     ctx.has_events = !events.is_empty();
-    let blocking = client_struct(
-        &ctx,
-        Flavor::Blocking,
-        unique("Client"),
-        None,
-        &TokenStream::new(),
-    );
+    let blocking = client_struct(&ctx, Flavor::Blocking, unique("Client"), None, blocking);
     let asynchronous = match asynchronous {
         Some(cfg) => {
             let shared = unique("SharedClient");

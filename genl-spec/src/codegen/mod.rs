@@ -34,6 +34,9 @@ pub struct Options {
     /// The including crate's cargo feature the views are behind, if any;
     /// see [`Options::with_views_feature`].
     pub views_feature: Option<String>,
+    /// The including crate's cargo feature the blocking `Client` is behind,
+    /// if any; see [`Options::with_client_feature`].
+    pub client_feature: Option<String>,
     /// Also generate an `AsyncClient`; see [`Options::with_async_client`].
     pub async_client: bool,
     /// The including crate's cargo feature the async clients are behind, if
@@ -141,6 +144,17 @@ impl Options {
         self
     }
 
+    /// Writes the blocking `Client` behind the including crate's cargo
+    /// feature `feature`: without it the crate has the family's types,
+    /// their encoders, decoders and policy checks, and each request's
+    /// `Request` impl, for an application that sends them through a
+    /// `genl_runtime::Connection` (or a socket) of its own, and compiles
+    /// faster.
+    pub fn with_client_feature(mut self, feature: impl Into<String>) -> Self {
+        self.client_feature = Some(feature.into());
+        self
+    }
+
     /// Writes the `AsyncClient` and `SharedClient` (see
     /// [`Options::with_async_client`], which this turns on) behind the
     /// including crate's cargo feature `feature`, which should turn on
@@ -172,6 +186,9 @@ impl Options {
             (Some(feature), _) => flag("views-feature", Some(feature.clone())),
             (None, true) => flag("views", None),
             (None, false) => {}
+        }
+        if let Some(feature) = &self.client_feature {
+            flag("client-feature", Some(feature.clone()));
         }
         match (&self.async_client_feature, self.async_client) {
             (Some(feature), _) => flag("async-client-feature", Some(feature.clone())),
@@ -368,6 +385,7 @@ pub fn generate_tokens_with(family: &Family, options: &Options) -> TokenStream {
     let ops = items::operations(family, options, &prelude);
     let client = client::client(
         family,
+        &cfg_feature(options.client_feature.as_deref()),
         options
             .async_client
             .then(|| cfg_feature(options.async_client_feature.as_deref())),
