@@ -221,17 +221,6 @@ fn gen_module(
         );
         return ExitCode::FAILURE;
     }
-    if let Some((set, _)) = options
-        .max_nesting
-        .iter()
-        .find(|(s, _)| !options.ordered_sets.contains(s))
-    {
-        let _ = writeln!(
-            stderr,
-            "error: --max-nesting {set}: only an ordered set (--ordered {set}) has a nesting limit"
-        );
-        return ExitCode::FAILURE;
-    }
     // One spec, one family: an extern set must be one of its attributes.
     if let Some(e) = options
         .extern_sets

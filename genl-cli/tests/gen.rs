@@ -204,3 +204,43 @@ fn gen_options_views_async_client_and_extern_sets() {
             .stderr_eq(error);
     }
 }
+
+#[test]
+fn gen_refuses_a_nesting_limit_it_cannot_apply() {
+    let run = |args: &[&str]| {
+        Command::new(cargo_bin!("genl"))
+            .current_dir(root())
+            .args(["gen", "specs/ovs_flow.yaml"])
+            .args(args)
+            .assert()
+            .code(1)
+            .stdout_eq("")
+    };
+    run(&["--max-nesting", "action-attrs"])
+        .stderr_eq("error: --max-nesting action-attrs: expected SET=LEVELS, LEVELS a number\n");
+    run(&["--max-nesting", "action-attrs=deep"]).stderr_eq(
+        "error: --max-nesting action-attrs=deep: expected SET=LEVELS, LEVELS a number\n",
+    );
+    run(&["--max-nesting", "action-attrs=16"]).stderr_eq(
+        "error: max nesting of `action-attrs`: only an ordered set's lists nest in one \
+         another, and `action-attrs` is not generated as one\n",
+    );
+}
+
+#[test]
+fn gen_arbitrary_derives_it_behind_the_feature() {
+    let out = Command::new(cargo_bin!("genl"))
+        .current_dir(root())
+        .args(["gen", "--arbitrary", "specs/nlctrl.yaml"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("(`genl gen --arbitrary specs/nlctrl.yaml`,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("#[cfg_attr(feature = \"arbitrary\", derive(::arbitrary::Arbitrary))]"),
+        "{stdout}"
+    );
+}

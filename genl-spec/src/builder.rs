@@ -231,14 +231,6 @@ impl Builder {
                 )));
             }
         }
-        for (set, _) in &self.options.max_nesting {
-            if !self.options.ordered_sets.contains(set) {
-                return Err(BuildError::Option(format!(
-                    "max nesting of `{set}`: only an ordered set's lists nest in one another; \
-                     make it one with `.ordered_set(\"{set}\")`"
-                )));
-            }
-        }
         for e in &self.options.extern_sets {
             if !families.iter().any(|f| f == &e.set) {
                 return Err(BuildError::Option(format!(

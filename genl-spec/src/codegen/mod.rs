@@ -304,10 +304,21 @@ impl Options {
         self
     }
 
-    /// Checks the options against a family: an extern set whose attribute set
-    /// belongs to this family must name one of its attributes and a
-    /// well-formed Rust path. Extern sets of other families are ignored.
+    /// Checks the options against a family: a nesting limit must be of an
+    /// ordered set, and an extern set whose attribute set belongs to this
+    /// family must name one of its attributes and a well-formed Rust path.
+    /// Extern sets of other families are ignored.
     pub fn check(&self, family: &Family) -> Result<(), String> {
+        if let Some((set, _)) = self
+            .max_nesting
+            .iter()
+            .find(|(s, _)| !self.ordered_sets.contains(s))
+        {
+            return Err(format!(
+                "max nesting of `{set}`: only an ordered set's lists nest in one another, \
+                 and `{set}` is not generated as one"
+            ));
+        }
         for e in &self.extern_sets {
             let Some(set) = family.set_by_name(&e.set) else {
                 continue;
