@@ -681,22 +681,6 @@ fn validate(a: &AttrField<'_>, p: &syn::Ident) -> TokenStream {
     }
 }
 
-/// `result?`, its error inside the attribute `name`: one call of a shared
-/// runtime function rather than a closure per field.
-pub(crate) fn in_attr(result: &TokenStream, name: &str, span: Span) -> TokenStream {
-    quote_spanned!(span=> __genl_ds::in_attr(#result, #name)?)
-}
-
-/// `result?`, its error at element `index` of the attribute `name`.
-pub(crate) fn in_item(
-    result: &TokenStream,
-    index: &TokenStream,
-    name: &str,
-    span: Span,
-) -> TokenStream {
-    quote_spanned!(span=> __genl_ds::in_item(#result, #index, #name)?)
-}
-
 /// An impl that keeps the rest of the crate compiling while the derive's
 /// errors are reported: it is never run, since the crate does not build.
 fn fallback(ident: &syn::Ident, set: &str) -> TokenStream {

@@ -284,7 +284,7 @@ fn generate(
         let size = a.codec.len(elem, &v, span);
         len.push(quote!(#pat => { #bind #size }));
         let value = a.codec.decode(elem, span);
-        let value = crate::message::in_attr(&value, name, span);
+        let value = in_attr(&value, name, span);
         decode.push(match a.shape {
             Shape::Boxed => {
                 quote_spanned!(span=> #id => Self::#vi(::std::boxed::Box::new(#value)),)
@@ -299,14 +299,14 @@ fn generate(
                 #pat => for #v in #v { #check?; }
             },
             (Some(check), Shape::Whole, true) => {
-                let check = crate::message::in_item(&check, &quote!(__genl_i), name, span);
+                let check = in_item(&check, &quote!(__genl_i), name, span);
                 quote_spanned! {span=>
                     #pat => for (__genl_i, #v) in #v.iter().enumerate() { #check; }
                 }
             }
             (Some(check), _, false) => quote_spanned!(span=> #pat => { #bind #check?; }),
             (Some(check), _, true) => {
-                let check = crate::message::in_attr(&check, name, span);
+                let check = in_attr(&check, name, span);
                 quote_spanned!(span=> #pat => { #bind #check; })
             }
         });
@@ -422,4 +422,15 @@ fn fallback(ident: &syn::Ident, set: &str) -> TokenStream {
             }
         };
     }
+}
+
+/// `result?`, its error inside the attribute `name`: one call of a shared
+/// runtime function rather than a closure per field.
+fn in_attr(result: &TokenStream, name: &str, span: Span) -> TokenStream {
+    quote_spanned!(span=> __genl_ds::in_attr(#result, #name)?)
+}
+
+/// `result?`, its error at element `index` of the attribute `name`.
+fn in_item(result: &TokenStream, index: &TokenStream, name: &str, span: Span) -> TokenStream {
+    quote_spanned!(span=> __genl_ds::in_item(#result, #index, #name)?)
 }

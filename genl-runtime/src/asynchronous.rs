@@ -615,9 +615,15 @@ impl<R: Request> futures_core::Stream for AsyncDump<'_, R> {
 
 impl<R: Request> Drop for AsyncDump<'_, R> {
     fn drop(&mut self) {
-        if !self.state.finished {
-            self.conn.abandoned = Some(self.pending);
-        }
+        abandon_dump(self.conn, self.pending, &self.state);
+    }
+}
+
+/// Leaves a dump dropped before its end to be read off before the
+/// connection's next request (a `Drop` cannot wait for the socket).
+fn abandon_dump(conn: &mut AsyncConnection, pending: Pending, state: &DumpState) {
+    if !state.finished {
+        conn.abandoned = Some(pending);
     }
 }
 
@@ -655,8 +661,6 @@ where
 
 impl<R: Request> Drop for AsyncDumpView<'_, R> {
     fn drop(&mut self) {
-        if !self.state.finished {
-            self.conn.abandoned = Some(self.pending);
-        }
+        abandon_dump(self.conn, self.pending, &self.state);
     }
 }

@@ -980,7 +980,7 @@ mod hostile {
     }
 
     #[test]
-    fn a_view_of_a_reply_too_short_for_its_header_is_the_operations_decode_error() {
+    fn a_view_of_a_cut_short_reply_is_the_operations_decode_error() {
         // nlctrl has no fixed header: a reply whose attributes are cut
         // short fails to index, as the operation's decode error.
         let e = view_reply::<GetfamilyDoRequest>(&[8, 0, 1, 0, 0]).unwrap_err();

@@ -106,6 +106,7 @@ fn the_header_names_the_command_with_the_options_of_this_family() {
     let options = Options::default()
         .with_source_name("specs/nlctrl.yaml")
         .with_views_feature("views")
+        .with_client_feature("client")
         .with_async_client_feature("tokio")
         .with_ordered_set("action-attrs")
         .with_max_nesting("action-attrs", 16)
@@ -115,13 +116,16 @@ fn the_header_names_the_command_with_the_options_of_this_family() {
     let header = code.lines().nth(1).unwrap();
     assert!(
         header.contains(
-            "(`genl gen --views-feature views --async-client-feature tokio \
-             --extern 'ctrl-attrs.ops=Vec<crate::Op>' specs/nlctrl.yaml`,"
+            "(`genl gen --views-feature views --client-feature client \
+             --async-client-feature tokio --extern 'ctrl-attrs.ops=Vec<crate::Op>' \
+             specs/nlctrl.yaml`,"
         ),
         "{header}"
     );
-    // Behind the features: the view of every struct, the async clients.
+    // Behind the features: the view of every struct, the clients.
     assert!(code.contains("#[cfg_attr(feature = \"views\", genl(view))]\npub struct"));
+    assert!(code.contains("#[cfg(feature = \"client\")]\n#[derive(Debug)]\npub struct Client {"));
+    assert!(code.contains("#[cfg(feature = \"client\")]\nimpl Client {"));
     assert!(code.contains("#[cfg(feature = \"tokio\")]\n#[derive(Debug)]\npub struct AsyncClient"));
     assert!(code.contains("#[cfg(feature = \"tokio\")]\nimpl SharedClient"));
     assert!(!code.contains("view)]"));
