@@ -182,6 +182,7 @@ fn generate(ident: &syn::Ident, members: &[Member<'_>]) -> TokenStream {
         impl ::genl_runtime::CStruct for #ident {
             const SIZE: usize = 0 #(+ #sizes)*;
 
+            #[inline]
             fn write(&self, __genl_out: &mut ::std::vec::Vec<u8>) {
                 #(#writes)*
             }

@@ -395,11 +395,13 @@ fn generate(
                     &__GENL_POLICY
                 }
 
+                #[inline]
                 fn encode(&self, __genl_w: &mut ::genl_runtime::wire::Writer<'_>) {
                     #(#encode)*
                     #unknown_encode
                 }
 
+                #[inline]
                 fn encoded_len(&self) -> usize {
                     let mut __genl_len: usize = 0;
                     #(#len)*
@@ -407,6 +409,7 @@ fn generate(
                     __genl_len
                 }
 
+                #[inline]
                 fn decode_at(
                     __genl_buf: &[u8],
                     __genl_depth: usize,
@@ -430,6 +433,7 @@ fn generate(
                     ::core::result::Result::Ok(__genl_out)
                 }
 
+                #[inline]
                 fn validate(&self) -> ::core::result::Result<(), __genl_policy::PolicyError> {
                     #bind_policies
                     #(#validate)*

@@ -347,6 +347,7 @@ fn generate(
                     &__GENL_POLICY
                 }
 
+                #[inline]
                 fn encode(&self, __genl_w: &mut ::genl_runtime::wire::Writer<'_>) {
                     match self {
                         #(#encode)*
@@ -354,6 +355,7 @@ fn generate(
                     }
                 }
 
+                #[inline]
                 fn encoded_len(&self) -> usize {
                     match self {
                         #(#len)*
@@ -361,6 +363,7 @@ fn generate(
                     }
                 }
 
+                #[inline]
                 fn decode_attr(
                     __genl_in: &::genl_runtime::wire::Attr<'_>,
                     __genl_depth: usize,
@@ -376,6 +379,7 @@ fn generate(
                     }))
                 }
 
+                #[inline]
                 fn validate(&self) -> ::core::result::Result<(), __genl_policy::PolicyError> {
                     #bind_policies
                     match self {

@@ -268,6 +268,7 @@ fn generate(ident: &syn::Ident, formats: &[Format<'_>], unknown: &syn::Ident) ->
                     #has_format
                 }
 
+                #[inline]
                 fn encode(&self, __genl_ty: u16, __genl_w: &mut ::genl_runtime::wire::Writer<'_>) {
                     match self {
                         #(#encode)*
@@ -275,6 +276,7 @@ fn generate(ident: &syn::Ident, formats: &[Format<'_>], unknown: &syn::Ident) ->
                     }
                 }
 
+                #[inline]
                 fn encoded_len(&self) -> usize {
                     match self {
                         #(#len)*
@@ -282,6 +284,7 @@ fn generate(ident: &syn::Ident, formats: &[Format<'_>], unknown: &syn::Ident) ->
                     }
                 }
 
+                #[inline]
                 fn decode_payload(
                     __genl_selector: ::core::option::Option<::genl_runtime::SelectorValue<'_>>,
                     __genl_payload: &[u8],
@@ -294,6 +297,7 @@ fn generate(ident: &syn::Ident, formats: &[Format<'_>], unknown: &syn::Ident) ->
                     })
                 }
 
+                #[inline]
                 fn validate(&self) -> ::core::result::Result<(), ::genl_runtime::policy::PolicyError> {
                     match self {
                         #(#validate)*

@@ -268,12 +268,14 @@ fn generate(
         TokenStream::new()
     } else if ids.is_empty() {
         quote!(
+            #[inline]
             fn __genl_known(_: u16) -> bool {
                 false
             }
         )
     } else {
         quote!(
+            #[inline]
             fn __genl_known(ty: u16) -> bool {
                 ::core::matches!(ty, #(#ids)|*)
             }
@@ -287,6 +289,7 @@ fn generate(
             (
                 quote! {
                     #[doc = #doc]
+                    #[inline]
                     #vis fn #m(&self) -> #view::Unknown<'a> {
                         self.index.reader().unknown(#known)
                     }
@@ -344,6 +347,7 @@ fn generate(
         );
         quote! {
             #[doc = #doc]
+            #[inline]
             #vis fn to_owned(&self) -> #result<#ident, #error> {
                 #view::GenlView::to_owned_at(self, 0)
             }
@@ -392,14 +396,17 @@ fn generate(
                     }
                 }
 
+                #[inline]
                 fn bytes(&self) -> &'a [u8] {
                     self.index.bytes()
                 }
 
+                #[inline]
                 fn to_owned_at(&self, __genl_depth: usize) -> #result<#ident, #error> {
                     #to_owned_body
                 }
 
+                #[inline]
                 fn locate(
                     buf: &[u8],
                     target: #view::Target,
@@ -419,6 +426,7 @@ fn generate(
 
             #[automatically_derived]
             impl ::core::fmt::Debug for #name<'_> {
+                #[inline]
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     self.index.reader().fmt_view(
                         f,

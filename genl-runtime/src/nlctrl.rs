@@ -459,6 +459,7 @@ impl Client {
     /// Sends a `getfamily` request.
     ///
     /// Look up one family by id or by name, or list every registered family.
+    #[inline]
     pub fn getfamily(
         &mut self,
         request: &GetfamilyDoRequest,
@@ -475,6 +476,7 @@ impl Client {
     /// Dumps `getfamily`: one item per reply, until the kernel's last.
     ///
     /// Look up one family by id or by name, or list every registered family.
+    #[inline]
     pub fn getfamily_dump(
         &mut self,
         request: &GetfamilyDumpRequest,
@@ -488,6 +490,7 @@ impl Client {
     ///
     /// Dump the attribute policies of one family, named by id or by name,
     /// optionally only those used by a single command.
+    #[inline]
     pub fn getpolicy_dump(
         &mut self,
         request: &GetpolicyDumpRequest,
@@ -499,11 +502,13 @@ impl Client {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group)
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event()
     }
@@ -537,6 +542,7 @@ pub enum Event {
 }
 impl ::genl_runtime::Events for Event {
     const FAMILY: &'static str = FAMILY_NAME;
+    #[inline]
     fn decode_event(
         cmd: u8,
         payload: &[u8],

@@ -3,6 +3,10 @@
 //! of the notifications and events the family sends on its own. With the
 //! async option, also an `AsyncClient` over `AsyncConnection` and a
 //! cloneable `SharedClient` over `SharedConnection`.
+//!
+//! The methods that send and the event decoder are `#[inline]`, as the
+//! derived codecs are: the requests' encoders and the replies' decoders are
+//! compiled in the crate that calls a method, for the methods it calls.
 
 use super::items::op_docs;
 use super::types::ident;
@@ -153,6 +157,7 @@ fn client_struct(
         quote! {
             /// Joins a multicast group of the family by name (see [`mcgrp`]);
             /// its messages then come to every stream of [`Self::events`].
+            #[inline]
             pub async fn subscribe(&self, group: &str) -> #result<(), ::genl_runtime::Error> {
                 self.conn.subscribe(FAMILY_NAME, group).await
             }
@@ -160,6 +165,7 @@ fn client_struct(
             /// A stream of the family's notifications and events, typed,
             /// from now on (the first stream also gets those that came
             /// while there was none).
+            #[inline]
             pub async fn events(&self) -> #result<::genl_runtime::EventStream<#event_name>, ::genl_runtime::Error> {
                 self.conn.events().await
             }
@@ -169,12 +175,14 @@ fn client_struct(
         quote! {
             /// Joins a multicast group of the family by name (see [`mcgrp`]);
             /// its messages then come from [`Self::next_event`].
+            #[inline]
             pub #asyncness fn subscribe(&mut self, group: &str) -> #result<(), ::genl_runtime::Error> {
                 self.conn.subscribe(FAMILY_NAME, group)#dot_await
             }
 
             /// Waits for the next notification or event of the family,
             /// typed; those that arrived during requests come first.
+            #[inline]
             pub #asyncness fn next_event(&mut self) -> #result<#event_name, ::genl_runtime::Error> {
                 self.conn.next_event()#dot_await
             }
@@ -335,6 +343,7 @@ fn op_methods(ctx: &Ctx<'_>, flavor: Flavor, op: &Op, scope: &mut Scope) -> Vec<
         out.push(quote! {
             #doc
             #allow
+            #[inline]
             pub #asyncness fn #method(#receiver, #header_param request: &#request) -> #result<#ret, ::genl_runtime::Error> {
                 #body
             }
@@ -376,6 +385,7 @@ fn op_methods(ctx: &Ctx<'_>, flavor: Flavor, op: &Op, scope: &mut Scope) -> Vec<
         );
         out.push(quote! {
             #doc
+            #[inline]
             pub #asyncness fn #method(#receiver, #header_param request: &#request) -> #result<#ret, ::genl_runtime::Error> {
                 #body
             }
@@ -449,6 +459,7 @@ fn events(ctx: &Ctx<'_>) -> TokenStream {
         impl ::genl_runtime::Events for #name {
             const FAMILY: &'static str = FAMILY_NAME;
 
+            #[inline]
             fn decode_event(cmd: u8, payload: &[u8]) -> #result<Self, ::genl_runtime::wire::DecodeError> {
                 match cmd {
                     #(#arms)*

@@ -170,6 +170,7 @@ impl Client {
     /// Sends a `set` request.
     ///
     /// Set the limits of zones, or the default limit.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -180,6 +181,7 @@ impl Client {
     /// Sends a `del` request.
     ///
     /// Remove the limits of zones; the default limit returns to none.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -190,6 +192,7 @@ impl Client {
     /// Sends a `get` request.
     ///
     /// Read the limits and connection counts of zones, or of every zone.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,

@@ -395,6 +395,7 @@ impl Client {
     /// request asks for an echo (NLM_F_ECHO), and sends the same message to
     /// the ovs_datapath group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub fn new(
         &mut self,
         header: &OvsHeader,
@@ -410,6 +411,7 @@ impl Client {
     ///
     /// Remove a datapath and all of its ports and flows. The removed
     /// datapath is echoed on request and sent to the group.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -424,6 +426,7 @@ impl Client {
     /// Sends a `get` request.
     ///
     /// Read one datapath, or dump all of them.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -438,6 +441,7 @@ impl Client {
     /// Dumps `get`: one item (fixed header and attributes) per reply, until the kernel's last.
     ///
     /// Read one datapath, or dump all of them.
+    #[inline]
     pub fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -450,6 +454,7 @@ impl Client {
     /// Change the features, the mask cache size or the per-CPU upcall
     /// sockets of a datapath. The new state is echoed on request and sent
     /// to the group.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -463,11 +468,13 @@ impl Client {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group)
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event()
     }
@@ -497,6 +504,7 @@ pub enum Event {
 }
 impl ::genl_runtime::Events for Event {
     const FAMILY: &'static str = FAMILY_NAME;
+    #[inline]
     fn decode_event(
         cmd: u8,
         payload: &[u8],

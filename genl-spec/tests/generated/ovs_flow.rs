@@ -1252,6 +1252,7 @@ impl Client {
     /// Add a flow. The kernel answers with the flow when the request asks for
     /// an echo (NLM_F_ECHO), and sends the same message to the ovs_flow group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub fn new(
         &mut self,
         header: &OvsHeader,
@@ -1268,6 +1269,7 @@ impl Client {
     /// Remove a flow, named by key or ufid; without either, remove every flow
     /// of the datapath. The removed flow is echoed on request and sent to the
     /// group.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -1283,6 +1285,7 @@ impl Client {
     ///
     /// Read one flow, or dump the flows of a datapath. The kernel checks
     /// no dump request with a policy: the dump reads ufid-flags itself.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -1298,6 +1301,7 @@ impl Client {
     ///
     /// Read one flow, or dump the flows of a datapath. The kernel checks
     /// no dump request with a policy: the dump reads ufid-flags itself.
+    #[inline]
     pub fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -1309,6 +1313,7 @@ impl Client {
     ///
     /// Replace a flow's actions or clear its counters. The new state is
     /// echoed on request and sent to the group.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -1322,11 +1327,13 @@ impl Client {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group)
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event()
     }
@@ -1356,6 +1363,7 @@ pub enum Event {
 }
 impl ::genl_runtime::Events for Event {
     const FAMILY: &'static str = FAMILY_NAME;
+    #[inline]
     fn decode_event(
         cmd: u8,
         payload: &[u8],

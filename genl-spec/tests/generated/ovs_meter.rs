@@ -300,6 +300,7 @@ impl Client {
     /// Sends a `features` request.
     ///
     /// Read what meters the datapath supports; the bands list the band types.
+    #[inline]
     pub fn features(
         &mut self,
         header: &OvsHeader,
@@ -314,6 +315,7 @@ impl Client {
     /// Sends a `set` request.
     ///
     /// Add or replace a meter; the reply carries the replaced meter's counters.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -328,6 +330,7 @@ impl Client {
     /// Sends a `del` request.
     ///
     /// Remove a meter; the reply carries its last counters.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -342,6 +345,7 @@ impl Client {
     /// Sends a `get` request.
     ///
     /// Read a meter's counters.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,

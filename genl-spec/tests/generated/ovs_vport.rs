@@ -430,6 +430,7 @@ impl Client {
     /// the request asks for an echo (NLM_F_ECHO), and sends the same message
     /// to the ovs_vport group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub fn new(
         &mut self,
         header: &OvsHeader,
@@ -445,6 +446,7 @@ impl Client {
     ///
     /// Detach a port, named by its name or by its port number. The removed
     /// port is echoed on request and sent to the group.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -459,6 +461,7 @@ impl Client {
     /// Sends a `get` request.
     ///
     /// Read one port, or dump the ports of a datapath.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -473,6 +476,7 @@ impl Client {
     /// Dumps `get`: one item (fixed header and attributes) per reply, until the kernel's last.
     ///
     /// Read one port, or dump the ports of a datapath.
+    #[inline]
     pub fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -485,6 +489,7 @@ impl Client {
     /// Change a port's options or upcall sockets. The type, when given, must
     /// be the port's own. The new state is echoed on request and sent to
     /// the group.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -498,11 +503,13 @@ impl Client {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group)
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event()
     }
@@ -532,6 +539,7 @@ pub enum Event {
 }
 impl ::genl_runtime::Events for Event {
     const FAMILY: &'static str = FAMILY_NAME;
+    #[inline]
     fn decode_event(
         cmd: u8,
         payload: &[u8],

@@ -179,6 +179,7 @@ impl Client {
     /// Sends a `set` request.
     ///
     /// Set the limits of zones, or the default limit.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -189,6 +190,7 @@ impl Client {
     /// Sends a `del` request.
     ///
     /// Remove the limits of zones; the default limit returns to none.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -199,6 +201,7 @@ impl Client {
     /// Sends a `get` request.
     ///
     /// Read the limits and connection counts of zones, or of every zone.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -244,6 +247,7 @@ impl AsyncClient {
     /// Sends a `set` request.
     ///
     /// Set the limits of zones, or the default limit.
+    #[inline]
     pub async fn set(
         &mut self,
         header: &OvsHeader,
@@ -254,6 +258,7 @@ impl AsyncClient {
     /// Sends a `del` request.
     ///
     /// Remove the limits of zones; the default limit returns to none.
+    #[inline]
     pub async fn del(
         &mut self,
         header: &OvsHeader,
@@ -264,6 +269,7 @@ impl AsyncClient {
     /// Sends a `get` request.
     ///
     /// Read the limits and connection counts of zones, or of every zone.
+    #[inline]
     pub async fn get(
         &mut self,
         header: &OvsHeader,
@@ -307,6 +313,7 @@ impl SharedClient {
     /// Sends a `set` request.
     ///
     /// Set the limits of zones, or the default limit.
+    #[inline]
     pub async fn set(
         &self,
         header: &OvsHeader,
@@ -317,6 +324,7 @@ impl SharedClient {
     /// Sends a `del` request.
     ///
     /// Remove the limits of zones; the default limit returns to none.
+    #[inline]
     pub async fn del(
         &self,
         header: &OvsHeader,
@@ -327,6 +335,7 @@ impl SharedClient {
     /// Sends a `get` request.
     ///
     /// Read the limits and connection counts of zones, or of every zone.
+    #[inline]
     pub async fn get(
         &self,
         header: &OvsHeader,

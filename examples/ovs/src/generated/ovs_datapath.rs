@@ -416,6 +416,7 @@ impl Client {
     /// request asks for an echo (NLM_F_ECHO), and sends the same message to
     /// the ovs_datapath group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub fn new(
         &mut self,
         header: &OvsHeader,
@@ -431,6 +432,7 @@ impl Client {
     ///
     /// Remove a datapath and all of its ports and flows. The removed
     /// datapath is echoed on request and sent to the group.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -445,6 +447,7 @@ impl Client {
     /// Sends a `get` request.
     ///
     /// Read one datapath, or dump all of them.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -459,6 +462,7 @@ impl Client {
     /// Dumps `get`: one item (fixed header and attributes) per reply, until the kernel's last.
     ///
     /// Read one datapath, or dump all of them.
+    #[inline]
     pub fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -471,6 +475,7 @@ impl Client {
     /// Change the features, the mask cache size or the per-CPU upcall
     /// sockets of a datapath. The new state is echoed on request and sent
     /// to the group.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -484,11 +489,13 @@ impl Client {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group)
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event()
     }
@@ -529,6 +536,7 @@ impl AsyncClient {
     /// request asks for an echo (NLM_F_ECHO), and sends the same message to
     /// the ovs_datapath group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub async fn new(
         &mut self,
         header: &OvsHeader,
@@ -545,6 +553,7 @@ impl AsyncClient {
     ///
     /// Remove a datapath and all of its ports and flows. The removed
     /// datapath is echoed on request and sent to the group.
+    #[inline]
     pub async fn del(
         &mut self,
         header: &OvsHeader,
@@ -560,6 +569,7 @@ impl AsyncClient {
     /// Sends a `get` request.
     ///
     /// Read one datapath, or dump all of them.
+    #[inline]
     pub async fn get(
         &mut self,
         header: &OvsHeader,
@@ -575,6 +585,7 @@ impl AsyncClient {
     /// Dumps `get`: a stream of fixed headers and attributes, one per reply, until the kernel's last.
     ///
     /// Read one datapath, or dump all of them.
+    #[inline]
     pub async fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -587,6 +598,7 @@ impl AsyncClient {
     /// Change the features, the mask cache size or the per-CPU upcall
     /// sockets of a datapath. The new state is echoed on request and sent
     /// to the group.
+    #[inline]
     pub async fn set(
         &mut self,
         header: &OvsHeader,
@@ -601,11 +613,13 @@ impl AsyncClient {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub async fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group).await
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub async fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event().await
     }
@@ -643,6 +657,7 @@ impl SharedClient {
     /// request asks for an echo (NLM_F_ECHO), and sends the same message to
     /// the ovs_datapath group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub async fn new(
         &self,
         header: &OvsHeader,
@@ -659,6 +674,7 @@ impl SharedClient {
     ///
     /// Remove a datapath and all of its ports and flows. The removed
     /// datapath is echoed on request and sent to the group.
+    #[inline]
     pub async fn del(
         &self,
         header: &OvsHeader,
@@ -674,6 +690,7 @@ impl SharedClient {
     /// Sends a `get` request.
     ///
     /// Read one datapath, or dump all of them.
+    #[inline]
     pub async fn get(
         &self,
         header: &OvsHeader,
@@ -689,6 +706,7 @@ impl SharedClient {
     /// Dumps `get`: a stream of fixed headers and attributes, one per reply, until the kernel's last.
     ///
     /// Read one datapath, or dump all of them.
+    #[inline]
     pub async fn get_dump(
         &self,
         header: &OvsHeader,
@@ -701,6 +719,7 @@ impl SharedClient {
     /// Change the features, the mask cache size or the per-CPU upcall
     /// sockets of a datapath. The new state is echoed on request and sent
     /// to the group.
+    #[inline]
     pub async fn set(
         &self,
         header: &OvsHeader,
@@ -715,12 +734,14 @@ impl SharedClient {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come to every stream of [`Self::events`].
+    #[inline]
     pub async fn subscribe(&self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group).await
     }
     /// A stream of the family's notifications and events, typed,
     /// from now on (the first stream also gets those that came
     /// while there was none).
+    #[inline]
     pub async fn events(
         &self,
     ) -> Result<::genl_runtime::EventStream<Event>, ::genl_runtime::Error> {
@@ -752,6 +773,7 @@ pub enum Event {
 }
 impl ::genl_runtime::Events for Event {
     const FAMILY: &'static str = FAMILY_NAME;
+    #[inline]
     fn decode_event(
         cmd: u8,
         payload: &[u8],

@@ -1296,6 +1296,7 @@ impl Client {
     /// Add a flow. The kernel answers with the flow when the request asks for
     /// an echo (NLM_F_ECHO), and sends the same message to the ovs_flow group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub fn new(
         &mut self,
         header: &OvsHeader,
@@ -1312,6 +1313,7 @@ impl Client {
     /// Remove a flow, named by key or ufid; without either, remove every flow
     /// of the datapath. The removed flow is echoed on request and sent to the
     /// group.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -1327,6 +1329,7 @@ impl Client {
     ///
     /// Read one flow, or dump the flows of a datapath. The kernel checks
     /// no dump request with a policy: the dump reads ufid-flags itself.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -1342,6 +1345,7 @@ impl Client {
     ///
     /// Read one flow, or dump the flows of a datapath. The kernel checks
     /// no dump request with a policy: the dump reads ufid-flags itself.
+    #[inline]
     pub fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -1353,6 +1357,7 @@ impl Client {
     ///
     /// Replace a flow's actions or clear its counters. The new state is
     /// echoed on request and sent to the group.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -1366,11 +1371,13 @@ impl Client {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group)
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event()
     }
@@ -1410,6 +1417,7 @@ impl AsyncClient {
     /// Add a flow. The kernel answers with the flow when the request asks for
     /// an echo (NLM_F_ECHO), and sends the same message to the ovs_flow group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub async fn new(
         &mut self,
         header: &OvsHeader,
@@ -1427,6 +1435,7 @@ impl AsyncClient {
     /// Remove a flow, named by key or ufid; without either, remove every flow
     /// of the datapath. The removed flow is echoed on request and sent to the
     /// group.
+    #[inline]
     pub async fn del(
         &mut self,
         header: &OvsHeader,
@@ -1443,6 +1452,7 @@ impl AsyncClient {
     ///
     /// Read one flow, or dump the flows of a datapath. The kernel checks
     /// no dump request with a policy: the dump reads ufid-flags itself.
+    #[inline]
     pub async fn get(
         &mut self,
         header: &OvsHeader,
@@ -1459,6 +1469,7 @@ impl AsyncClient {
     ///
     /// Read one flow, or dump the flows of a datapath. The kernel checks
     /// no dump request with a policy: the dump reads ufid-flags itself.
+    #[inline]
     pub async fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -1470,6 +1481,7 @@ impl AsyncClient {
     ///
     /// Replace a flow's actions or clear its counters. The new state is
     /// echoed on request and sent to the group.
+    #[inline]
     pub async fn set(
         &mut self,
         header: &OvsHeader,
@@ -1484,11 +1496,13 @@ impl AsyncClient {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub async fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group).await
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub async fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event().await
     }
@@ -1525,6 +1539,7 @@ impl SharedClient {
     /// Add a flow. The kernel answers with the flow when the request asks for
     /// an echo (NLM_F_ECHO), and sends the same message to the ovs_flow group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub async fn new(
         &self,
         header: &OvsHeader,
@@ -1542,6 +1557,7 @@ impl SharedClient {
     /// Remove a flow, named by key or ufid; without either, remove every flow
     /// of the datapath. The removed flow is echoed on request and sent to the
     /// group.
+    #[inline]
     pub async fn del(
         &self,
         header: &OvsHeader,
@@ -1558,6 +1574,7 @@ impl SharedClient {
     ///
     /// Read one flow, or dump the flows of a datapath. The kernel checks
     /// no dump request with a policy: the dump reads ufid-flags itself.
+    #[inline]
     pub async fn get(
         &self,
         header: &OvsHeader,
@@ -1574,6 +1591,7 @@ impl SharedClient {
     ///
     /// Read one flow, or dump the flows of a datapath. The kernel checks
     /// no dump request with a policy: the dump reads ufid-flags itself.
+    #[inline]
     pub async fn get_dump(
         &self,
         header: &OvsHeader,
@@ -1585,6 +1603,7 @@ impl SharedClient {
     ///
     /// Replace a flow's actions or clear its counters. The new state is
     /// echoed on request and sent to the group.
+    #[inline]
     pub async fn set(
         &self,
         header: &OvsHeader,
@@ -1599,12 +1618,14 @@ impl SharedClient {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come to every stream of [`Self::events`].
+    #[inline]
     pub async fn subscribe(&self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group).await
     }
     /// A stream of the family's notifications and events, typed,
     /// from now on (the first stream also gets those that came
     /// while there was none).
+    #[inline]
     pub async fn events(
         &self,
     ) -> Result<::genl_runtime::EventStream<Event>, ::genl_runtime::Error> {
@@ -1636,6 +1657,7 @@ pub enum Event {
 }
 impl ::genl_runtime::Events for Event {
     const FAMILY: &'static str = FAMILY_NAME;
+    #[inline]
     fn decode_event(
         cmd: u8,
         payload: &[u8],

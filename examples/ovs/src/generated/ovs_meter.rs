@@ -316,6 +316,7 @@ impl Client {
     /// Sends a `features` request.
     ///
     /// Read what meters the datapath supports; the bands list the band types.
+    #[inline]
     pub fn features(
         &mut self,
         header: &OvsHeader,
@@ -330,6 +331,7 @@ impl Client {
     /// Sends a `set` request.
     ///
     /// Add or replace a meter; the reply carries the replaced meter's counters.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -344,6 +346,7 @@ impl Client {
     /// Sends a `del` request.
     ///
     /// Remove a meter; the reply carries its last counters.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -358,6 +361,7 @@ impl Client {
     /// Sends a `get` request.
     ///
     /// Read a meter's counters.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -403,6 +407,7 @@ impl AsyncClient {
     /// Sends a `features` request.
     ///
     /// Read what meters the datapath supports; the bands list the band types.
+    #[inline]
     pub async fn features(
         &mut self,
         header: &OvsHeader,
@@ -418,6 +423,7 @@ impl AsyncClient {
     /// Sends a `set` request.
     ///
     /// Add or replace a meter; the reply carries the replaced meter's counters.
+    #[inline]
     pub async fn set(
         &mut self,
         header: &OvsHeader,
@@ -433,6 +439,7 @@ impl AsyncClient {
     /// Sends a `del` request.
     ///
     /// Remove a meter; the reply carries its last counters.
+    #[inline]
     pub async fn del(
         &mut self,
         header: &OvsHeader,
@@ -448,6 +455,7 @@ impl AsyncClient {
     /// Sends a `get` request.
     ///
     /// Read a meter's counters.
+    #[inline]
     pub async fn get(
         &mut self,
         header: &OvsHeader,
@@ -491,6 +499,7 @@ impl SharedClient {
     /// Sends a `features` request.
     ///
     /// Read what meters the datapath supports; the bands list the band types.
+    #[inline]
     pub async fn features(
         &self,
         header: &OvsHeader,
@@ -506,6 +515,7 @@ impl SharedClient {
     /// Sends a `set` request.
     ///
     /// Add or replace a meter; the reply carries the replaced meter's counters.
+    #[inline]
     pub async fn set(
         &self,
         header: &OvsHeader,
@@ -521,6 +531,7 @@ impl SharedClient {
     /// Sends a `del` request.
     ///
     /// Remove a meter; the reply carries its last counters.
+    #[inline]
     pub async fn del(
         &self,
         header: &OvsHeader,
@@ -536,6 +547,7 @@ impl SharedClient {
     /// Sends a `get` request.
     ///
     /// Read a meter's counters.
+    #[inline]
     pub async fn get(
         &self,
         header: &OvsHeader,

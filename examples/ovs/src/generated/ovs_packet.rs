@@ -234,6 +234,7 @@ impl Client {
     /// Sends a `execute` request.
     ///
     /// Run actions on a packet.
+    #[inline]
     pub fn execute(
         &mut self,
         header: &OvsHeader,
@@ -243,11 +244,13 @@ impl Client {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group)
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event()
     }
@@ -285,6 +288,7 @@ impl AsyncClient {
     /// Sends a `execute` request.
     ///
     /// Run actions on a packet.
+    #[inline]
     pub async fn execute(
         &mut self,
         header: &OvsHeader,
@@ -294,11 +298,13 @@ impl AsyncClient {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub async fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group).await
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub async fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event().await
     }
@@ -333,6 +339,7 @@ impl SharedClient {
     /// Sends a `execute` request.
     ///
     /// Run actions on a packet.
+    #[inline]
     pub async fn execute(
         &self,
         header: &OvsHeader,
@@ -342,12 +349,14 @@ impl SharedClient {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come to every stream of [`Self::events`].
+    #[inline]
     pub async fn subscribe(&self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group).await
     }
     /// A stream of the family's notifications and events, typed,
     /// from now on (the first stream also gets those that came
     /// while there was none).
+    #[inline]
     pub async fn events(
         &self,
     ) -> Result<::genl_runtime::EventStream<Event>, ::genl_runtime::Error> {
@@ -375,6 +384,7 @@ pub enum Event {
 }
 impl ::genl_runtime::Events for Event {
     const FAMILY: &'static str = FAMILY_NAME;
+    #[inline]
     fn decode_event(
         cmd: u8,
         payload: &[u8],

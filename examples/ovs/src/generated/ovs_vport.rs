@@ -456,6 +456,7 @@ impl Client {
     /// the request asks for an echo (NLM_F_ECHO), and sends the same message
     /// to the ovs_vport group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub fn new(
         &mut self,
         header: &OvsHeader,
@@ -471,6 +472,7 @@ impl Client {
     ///
     /// Detach a port, named by its name or by its port number. The removed
     /// port is echoed on request and sent to the group.
+    #[inline]
     pub fn del(
         &mut self,
         header: &OvsHeader,
@@ -485,6 +487,7 @@ impl Client {
     /// Sends a `get` request.
     ///
     /// Read one port, or dump the ports of a datapath.
+    #[inline]
     pub fn get(
         &mut self,
         header: &OvsHeader,
@@ -499,6 +502,7 @@ impl Client {
     /// Dumps `get`: one item (fixed header and attributes) per reply, until the kernel's last.
     ///
     /// Read one port, or dump the ports of a datapath.
+    #[inline]
     pub fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -511,6 +515,7 @@ impl Client {
     /// Change a port's options or upcall sockets. The type, when given, must
     /// be the port's own. The new state is echoed on request and sent to
     /// the group.
+    #[inline]
     pub fn set(
         &mut self,
         header: &OvsHeader,
@@ -524,11 +529,13 @@ impl Client {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group)
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event()
     }
@@ -569,6 +576,7 @@ impl AsyncClient {
     /// the request asks for an echo (NLM_F_ECHO), and sends the same message
     /// to the ovs_vport group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub async fn new(
         &mut self,
         header: &OvsHeader,
@@ -585,6 +593,7 @@ impl AsyncClient {
     ///
     /// Detach a port, named by its name or by its port number. The removed
     /// port is echoed on request and sent to the group.
+    #[inline]
     pub async fn del(
         &mut self,
         header: &OvsHeader,
@@ -600,6 +609,7 @@ impl AsyncClient {
     /// Sends a `get` request.
     ///
     /// Read one port, or dump the ports of a datapath.
+    #[inline]
     pub async fn get(
         &mut self,
         header: &OvsHeader,
@@ -615,6 +625,7 @@ impl AsyncClient {
     /// Dumps `get`: a stream of fixed headers and attributes, one per reply, until the kernel's last.
     ///
     /// Read one port, or dump the ports of a datapath.
+    #[inline]
     pub async fn get_dump(
         &mut self,
         header: &OvsHeader,
@@ -627,6 +638,7 @@ impl AsyncClient {
     /// Change a port's options or upcall sockets. The type, when given, must
     /// be the port's own. The new state is echoed on request and sent to
     /// the group.
+    #[inline]
     pub async fn set(
         &mut self,
         header: &OvsHeader,
@@ -641,11 +653,13 @@ impl AsyncClient {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come from [`Self::next_event`].
+    #[inline]
     pub async fn subscribe(&mut self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group).await
     }
     /// Waits for the next notification or event of the family,
     /// typed; those that arrived during requests come first.
+    #[inline]
     pub async fn next_event(&mut self) -> Result<Event, ::genl_runtime::Error> {
         self.conn.next_event().await
     }
@@ -683,6 +697,7 @@ impl SharedClient {
     /// the request asks for an echo (NLM_F_ECHO), and sends the same message
     /// to the ovs_vport group.
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub async fn new(
         &self,
         header: &OvsHeader,
@@ -699,6 +714,7 @@ impl SharedClient {
     ///
     /// Detach a port, named by its name or by its port number. The removed
     /// port is echoed on request and sent to the group.
+    #[inline]
     pub async fn del(
         &self,
         header: &OvsHeader,
@@ -714,6 +730,7 @@ impl SharedClient {
     /// Sends a `get` request.
     ///
     /// Read one port, or dump the ports of a datapath.
+    #[inline]
     pub async fn get(
         &self,
         header: &OvsHeader,
@@ -729,6 +746,7 @@ impl SharedClient {
     /// Dumps `get`: a stream of fixed headers and attributes, one per reply, until the kernel's last.
     ///
     /// Read one port, or dump the ports of a datapath.
+    #[inline]
     pub async fn get_dump(
         &self,
         header: &OvsHeader,
@@ -741,6 +759,7 @@ impl SharedClient {
     /// Change a port's options or upcall sockets. The type, when given, must
     /// be the port's own. The new state is echoed on request and sent to
     /// the group.
+    #[inline]
     pub async fn set(
         &self,
         header: &OvsHeader,
@@ -755,12 +774,14 @@ impl SharedClient {
     }
     /// Joins a multicast group of the family by name (see [`mcgrp`]);
     /// its messages then come to every stream of [`Self::events`].
+    #[inline]
     pub async fn subscribe(&self, group: &str) -> Result<(), ::genl_runtime::Error> {
         self.conn.subscribe(FAMILY_NAME, group).await
     }
     /// A stream of the family's notifications and events, typed,
     /// from now on (the first stream also gets those that came
     /// while there was none).
+    #[inline]
     pub async fn events(
         &self,
     ) -> Result<::genl_runtime::EventStream<Event>, ::genl_runtime::Error> {
@@ -792,6 +813,7 @@ pub enum Event {
 }
 impl ::genl_runtime::Events for Event {
     const FAMILY: &'static str = FAMILY_NAME;
+    #[inline]
     fn decode_event(
         cmd: u8,
         payload: &[u8],
