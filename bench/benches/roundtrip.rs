@@ -68,7 +68,7 @@ fn main() {
     assert_eq!(all.len(), n);
     assert_eq!(view_id(&mut ours, &one).ok(), id);
     assert_eq!(view_dump(&mut ours).expect("dump"), (n, sum));
-    let mut bindings = peers::bindings::Client::new();
+    let mut bindings = peers::netlink_socket2::Client::new();
     let neli = peers::neli::Client::connect().expect("a neli router connects");
     let mut rtnl = peers::rust_netlink::Client::connect().expect("a netlink-sys socket opens");
     let id = id.expect("nlctrl has an id");

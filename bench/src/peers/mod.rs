@@ -2,8 +2,8 @@
 //! benchmark's work with their own APIs:
 //!
 //! - [`bindings`]: netlink-bindings 0.3 (code generated from the kernel's
-//!   YNL specs; builder-style encoding, lazy iterators for decoding) with
-//!   netlink-socket2 for the round trips;
+//!   YNL specs; builder-style encoding, lazy iterators for decoding), and
+//!   [`netlink_socket2`] for the round trips;
 //! - [`neli`]: neli 0.7 (`Genlmsghdr`, `GenlBuffer`, `Nlattr`) and its
 //!   `NlRouter` socket;
 //! - [`rust_netlink`]: netlink-packet-core 0.9 + netlink-packet-generic 0.5
@@ -14,237 +14,23 @@
 //! its typed message built from one); every decoder reads every field of the
 //! message into a [`Flow`] or a [`MissRead`], so that the benchmarks do the
 //! same work and the tests can compare the results.
+//!
+//! [`bindings`] and what it uses ([`MissRead`] and the helpers of
+//! `common.rs`) are files of their own, so that `bench/build-cost` can
+//! compile them, with the floor's types, in a crate of their own: an
+//! application doing B1's work with netlink-bindings.
 
 use crate::floor::{Flow, Key, Tunnel};
+use common::{stats, tcp_ports, vlan};
 
-/// What a MISS upcall decoder reads: the header, the packet (its length and
-/// last byte: the packet itself stays where it is, or where the library put
-/// it), every field of the key, and the hash.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct MissRead {
-    /// `ovs_header.dp_ifindex`.
-    pub dp_ifindex: i32,
-    /// Length of the packet.
-    pub packet_len: usize,
-    /// Last byte of the packet.
-    pub packet_last: u8,
-    /// The key.
-    pub key: Key,
-    /// The skb hash.
-    pub hash: u64,
-}
+mod common;
+pub use common::MissRead;
 
-impl MissRead {
-    /// The same reading of the floor's decoded upcall.
-    pub fn of_floor(dp_ifindex: i32, m: &crate::floor::Miss<'_>) -> MissRead {
-        MissRead {
-            dp_ifindex,
-            packet_len: m.packet.len(),
-            packet_last: m.packet.last().copied().unwrap_or(0),
-            key: m.key,
-            hash: m.hash,
-        }
-    }
-}
+pub mod bindings;
 
-fn tcp_ports(k: &Key) -> [u8; 4] {
-    let mut t = [0u8; 4];
-    t[..2].copy_from_slice(&k.tcp_src.to_be_bytes());
-    t[2..].copy_from_slice(&k.tcp_dst.to_be_bytes());
-    t
-}
-
-fn vlan(f: &Flow) -> [u8; 4] {
-    let mut v = [0u8; 4];
-    v[..2].copy_from_slice(&f.vlan_tpid.to_be_bytes());
-    v[2..].copy_from_slice(&f.vlan_tci.to_be_bytes());
-    v
-}
-
-fn stats(p: u64, b: u64) -> [u8; 16] {
-    let mut s = [0u8; 16];
-    s[..8].copy_from_slice(&p.to_ne_bytes());
-    s[8..].copy_from_slice(&b.to_ne_bytes());
-    s
-}
-
-/// netlink-bindings 0.3 (features `ovs_flow`, `ovs_packet`, `nlctrl`) and
-/// netlink-socket2 0.3.
-pub mod bindings {
-    use super::{Flow, Key, MissRead, Tunnel};
-    use netlink_bindings::ovs_flow::{
-        self, ActionAttrs, FlowAttrs, IterableKeyAttrs, IterableTunnelKeyAttrs, KeyAttrs,
-        OvsActionPushVlan, OvsFlowStats, OvsHeader, OvsKeyEthernet, OvsKeyIpv4, OvsKeyTcp,
-        PushKeyAttrs, PushTunnelKeyAttrs, TunnelKeyAttrs,
-    };
-    use netlink_bindings::ovs_packet::{self, Packet};
-    use netlink_bindings::traits::Pusher;
-    use netlink_bindings::utils::ErrorContext;
-
-    fn tunnel<P: Pusher>(p: PushTunnelKeyAttrs<P>, t: &Tunnel) -> P {
-        p.push_id(t.id)
-            .push_ipv4_src(t.src)
-            .push_ipv4_dst(t.dst)
-            .push_tos(t.tos)
-            .push_ttl(t.ttl)
-            .push_tp_dst(t.tp_dst)
-            .end_nested()
-    }
-
-    fn key<P: Pusher>(p: PushKeyAttrs<P>, k: &Key) -> P {
-        let p = p
-            .push_in_port(k.in_port)
-            .push_ethernet(OvsKeyEthernet::new_from_array(k.eth))
-            .push_ethertype(k.eth_type)
-            .push_ipv4(OvsKeyIpv4::new_from_array(k.ipv4))
-            .push_tcp(OvsKeyTcp::new_from_array(super::tcp_ports(k)));
-        tunnel(p.nested_tunnel(), &k.tunnel).end_nested()
-    }
-
-    /// Writes the genl payload of a flow message after what `buf` holds.
-    pub fn encode_flow(buf: &mut Vec<u8>, dp_ifindex: i32, f: &Flow) {
-        let header = OvsHeader {
-            dp_ifindex: dp_ifindex as u32,
-        };
-        let p = ovs_flow::OpNewDo::encode_request(buf, &header);
-        let p = key(p.nested_key(), &f.key);
-        let set = tunnel(
-            p.nested_actions().nested_set().nested_tunnel(),
-            &f.set_tunnel,
-        );
-        let mut p = set
-            .end_nested()
-            .push_push_vlan(OvsActionPushVlan::new_from_array(super::vlan(f)))
-            .push_output(f.output)
-            .end_nested();
-        if let Some((n_packets, n_bytes)) = f.stats {
-            p = p.push_stats(OvsFlowStats::new_from_array(super::stats(
-                n_packets, n_bytes,
-            )));
-        }
-        if let Some(t) = f.tcp_flags {
-            p = p.push_tcp_flags(t);
-        }
-        if let Some(u) = f.used {
-            p = p.push_used(u);
-        }
-        key(p.nested_mask(), &f.mask).push_ufid(&f.ufid);
-    }
-
-    fn read_tunnel(attrs: IterableTunnelKeyAttrs<'_>) -> Result<Tunnel, ErrorContext> {
-        let mut t = Tunnel::default();
-        for a in attrs {
-            match a? {
-                TunnelKeyAttrs::Id(v) => t.id = v,
-                TunnelKeyAttrs::Ipv4Src(v) => t.src = v,
-                TunnelKeyAttrs::Ipv4Dst(v) => t.dst = v,
-                TunnelKeyAttrs::Tos(v) => t.tos = v,
-                TunnelKeyAttrs::Ttl(v) => t.ttl = v,
-                TunnelKeyAttrs::TpDst(v) => t.tp_dst = v,
-                _ => {}
-            }
-        }
-        Ok(t)
-    }
-
-    fn read_key(attrs: IterableKeyAttrs<'_>) -> Result<Key, ErrorContext> {
-        let mut k = Key::default();
-        for a in attrs {
-            match a? {
-                KeyAttrs::InPort(v) => k.in_port = v,
-                KeyAttrs::Ethernet(e) => k.eth = e.into_array(),
-                KeyAttrs::Ethertype(v) => k.eth_type = v,
-                KeyAttrs::Ipv4(i) => k.ipv4 = i.into_array(),
-                KeyAttrs::Tcp(t) => {
-                    k.tcp_src = t.tcp_src();
-                    k.tcp_dst = t.tcp_dst();
-                }
-                KeyAttrs::Tunnel(t) => k.tunnel = read_tunnel(t)?,
-                _ => {}
-            }
-        }
-        Ok(k)
-    }
-
-    /// Reads every field of a flow message's genl payload.
-    pub fn decode_flow(buf: &[u8]) -> Result<(i32, Flow), ErrorContext> {
-        let (header, attrs) = ovs_flow::OpGetDump::decode_request(buf);
-        let mut f = Flow::default();
-        for a in attrs {
-            match a? {
-                FlowAttrs::Key(k) => f.key = read_key(k)?,
-                FlowAttrs::Mask(k) => f.mask = read_key(k)?,
-                FlowAttrs::Actions(actions) => {
-                    for a in actions {
-                        match a? {
-                            ActionAttrs::Set(k) => {
-                                for s in k {
-                                    if let KeyAttrs::Tunnel(t) = s? {
-                                        f.set_tunnel = read_tunnel(t)?;
-                                    }
-                                }
-                            }
-                            ActionAttrs::PushVlan(v) => {
-                                f.vlan_tpid = v.vlan_tpid();
-                                f.vlan_tci = v.vlan_tci();
-                            }
-                            ActionAttrs::Output(p) => f.output = p,
-                            _ => {}
-                        }
-                    }
-                }
-                FlowAttrs::Stats(s) => {
-                    let s = s.into_array();
-                    let n = |at: usize| {
-                        u64::from_ne_bytes([
-                            s[at],
-                            s[at + 1],
-                            s[at + 2],
-                            s[at + 3],
-                            s[at + 4],
-                            s[at + 5],
-                            s[at + 6],
-                            s[at + 7],
-                        ])
-                    };
-                    f.stats = Some((n(0), n(8)));
-                }
-                FlowAttrs::TcpFlags(t) => f.tcp_flags = Some(t),
-                FlowAttrs::Used(u) => f.used = Some(u),
-                FlowAttrs::Ufid(u) => {
-                    let n = u.len().min(16);
-                    f.ufid[..n].copy_from_slice(&u[..n]);
-                }
-                _ => {}
-            }
-        }
-        Ok((header.dp_ifindex as i32, f))
-    }
-
-    /// Reads every field of a MISS upcall's genl payload. The packet
-    /// family's spec types the key as plain bytes (it cannot refer to the
-    /// flow family's key set), so the key is read with `ovs_flow`'s
-    /// `KeyAttrs::new`.
-    pub fn decode_miss(buf: &[u8]) -> Result<MissRead, ErrorContext> {
-        let (header, attrs) = ovs_packet::OpExecuteDo::decode_request(buf);
-        let mut m = MissRead {
-            dp_ifindex: header.dp_ifindex as i32,
-            ..Default::default()
-        };
-        for a in attrs {
-            match a? {
-                Packet::Packet(p) => {
-                    m.packet_len = p.len();
-                    m.packet_last = p.last().copied().unwrap_or(0);
-                }
-                Packet::Key(k) => m.key = read_key(KeyAttrs::new(k))?,
-                Packet::Hash(h) => m.hash = h,
-                _ => {}
-            }
-        }
-        Ok(m)
-    }
-
+/// netlink-socket2 0.3 with netlink-bindings' `nlctrl` module: the round
+/// trips of netlink-bindings' users.
+pub mod netlink_socket2 {
     /// A generic netlink client of netlink-socket2.
     pub struct Client {
         sock: netlink_socket2::NetlinkSocket,
