@@ -354,6 +354,8 @@ impl SharedConnection {
             )))
         })?;
         let rcvbuf = h.socket.get_ref().recv_buffer().unwrap_or(0);
+        // The router is always waiting to read while handles join groups.
+        h.socket.get_ref().read_groups();
         let mut state = State {
             seq: h.seq,
             families: h.families,

@@ -5,6 +5,7 @@ mod sys;
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sys::{RawSocket, opt};
 
@@ -15,7 +16,7 @@ const NETLINK_GENERIC: libc::c_int = 16;
 /// or notifications rarely overruns it.
 const RCVBUF: libc::c_int = 4 << 20;
 
-/// The size of the receive area. A datagram is read with one `recvmsg`, so
+/// The size of the receive area. A datagram is read with one call, so
 /// the area must hold the largest the kernel sends: dumps fill datagrams up
 /// to 32 KiB, an OVS upcall carries a packet of up to 64 KiB, and a flow
 /// reply carries up to 32 KiB of actions besides its key and mask. The area
@@ -25,9 +26,17 @@ const RX_AREA: usize = 256 << 10;
 /// A `NETLINK_GENERIC` socket bound to a kernel-assigned port id, with
 /// extended ACKs (`NETLINK_EXT_ACK`), capped ACKs (`NETLINK_CAP_ACK`) and
 /// strict checking of dump requests (`NETLINK_GET_STRICT_CHK`) on.
+///
+/// Until it joins a multicast group every datagram it receives is unicast,
+/// and it reads them with `recv`; from the first [`Socket::add_membership`]
+/// (or [`Socket::read_groups`]) on, with `recvmsg` and the group's control
+/// message (`NETLINK_PKTINFO`), which costs the kernel more per read.
 #[derive(Debug)]
 pub struct Socket {
     raw: RawSocket,
+    /// Whether reads ask for the multicast group: set once, never cleared
+    /// (datagrams of a group left may still be queued).
+    groups: AtomicBool,
 }
 
 impl Socket {
@@ -56,7 +65,10 @@ impl Socket {
         {
             let _ = raw.set_int_opt(libc::SOL_SOCKET, libc::SO_RCVBUF, RCVBUF);
         }
-        Ok(Socket { raw })
+        Ok(Socket {
+            raw,
+            groups: AtomicBool::new(false),
+        })
     }
 
     /// The port id the kernel assigned.
@@ -84,10 +96,22 @@ impl Socket {
         self.raw.set_recv_timeout(timeout)
     }
 
-    /// Joins a multicast group by id.
+    /// Joins a multicast group by id. Receives from then on report the
+    /// group of each datagram. A receive already waiting in another thread
+    /// when the first group is joined may report its datagram as unicast:
+    /// a socket that one thread reads while others join groups calls
+    /// [`Socket::read_groups`] first.
     pub fn add_membership(&self, group: u32) -> io::Result<()> {
         let group = libc::c_int::try_from(group).map_err(|_| io::ErrorKind::InvalidInput)?;
+        self.read_groups();
         self.raw.set_netlink_opt(opt::ADD_MEMBERSHIP, group)
+    }
+
+    /// Reads every datagram with its multicast group from now on, as after
+    /// the first [`Socket::add_membership`], whether or not a group is
+    /// joined yet.
+    pub fn read_groups(&self) {
+        self.groups.store(true, Ordering::Release);
     }
 
     /// Leaves a multicast group by id.
@@ -103,26 +127,18 @@ impl Socket {
 
     /// Sends a buffer of one or more messages to the kernel.
     pub fn send(&self, buf: &[u8]) -> io::Result<()> {
-        self.send_to_port(buf, 0)
+        sent_whole(self.raw.send(buf)?, buf)
     }
 
     /// Sends a buffer of messages to another netlink socket of this family,
     /// by its port id (0 is the kernel). Unprivileged processes may not.
     pub fn send_to_port(&self, buf: &[u8], port: u32) -> io::Result<()> {
-        let n = self.raw.send_to(buf, port)?;
-        if n == buf.len() {
-            Ok(())
-        } else {
-            Err(io::Error::new(
-                io::ErrorKind::WriteZero,
-                format!("sent {n} of {} bytes", buf.len()),
-            ))
-        }
+        sent_whole(self.raw.send_to(buf, port, 0)?, buf)
     }
 
     /// Receives one datagram, whole, into the front of `buf` and returns its
     /// length and its multicast group (`None` for a unicast reply), with one
-    /// `recvmsg`. `buf` is the receive area: it is made 256 KiB long once
+    /// `recv` (`recvmsg` once the socket reads groups). `buf` is the receive area: it is made 256 KiB long once
     /// (zeroed, so untouched pages cost nothing), never shorter. A datagram
     /// longer than the area cannot be read whole: it is reported as an
     /// `InvalidData` error naming its size, and the area grows to hold the
@@ -146,7 +162,12 @@ impl Socket {
         if buf.len() < RX_AREA {
             *buf = vec![0; RX_AREA];
         }
-        let (n, group) = self.raw.recv_msg(buf, libc::MSG_TRUNC | flags)?;
+        let flags = libc::MSG_TRUNC | flags;
+        let (n, group) = if self.groups.load(Ordering::Acquire) {
+            self.raw.recv_msg(buf, flags)?
+        } else {
+            (self.raw.recv(buf, flags)?, None)
+        };
         if n == 0 {
             // The kernel sends no empty datagrams (and refuses to send one
             // from a user port, ENODATA): a reader must not wait for the rest
@@ -168,6 +189,18 @@ impl Socket {
             ));
         }
         Ok((n, group))
+    }
+}
+
+/// `Ok` when a send of `buf` wrote `n` bytes, all of it.
+fn sent_whole(n: usize, buf: &[u8]) -> io::Result<()> {
+    if n == buf.len() {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::WriteZero,
+            format!("sent {n} of {} bytes", buf.len()),
+        ))
     }
 }
 
@@ -198,6 +231,24 @@ impl AsRawFd for Socket {
 mod tests {
     use super::*;
 
+    /// Whether a send from one user port to another went; `false` (the test
+    /// skips) without CAP_NET_ADMIN, which such sends need.
+    fn sent(result: io::Result<()>) -> bool {
+        match result {
+            Ok(()) => true,
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
+                let reason = format!("sending to another netlink port needs CAP_NET_ADMIN: {e}");
+                assert!(
+                    std::env::var_os("GENL_STRICT").is_none_or(|v| v != "1"),
+                    "cannot run: {reason} (GENL_STRICT=1 makes this a failure)"
+                );
+                eprintln!("SKIPPED: {reason}");
+                false
+            }
+            Err(e) => panic!("send: {e}"),
+        }
+    }
+
     /// A message of `len` bytes in all (a bare netlink header and padding).
     fn message(len: usize, seq: u32) -> Vec<u8> {
         let mut m = vec![0; len];
@@ -216,19 +267,8 @@ mod tests {
             .set_int_opt(libc::SOL_SOCKET, libc::SO_SNDBUFFORCE, 1 << 20);
         let sizes = [16, 40_000, RX_AREA + 4096, 100];
         for (seq, &len) in sizes.iter().enumerate() {
-            match tx.send_to_port(&message(len, seq as u32), rx.port_id()) {
-                Ok(()) => {}
-                Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
-                    let reason =
-                        format!("sending to another netlink port needs CAP_NET_ADMIN: {e}");
-                    assert!(
-                        std::env::var_os("GENL_STRICT").is_none_or(|v| v != "1"),
-                        "cannot run: {reason} (GENL_STRICT=1 makes this a failure)"
-                    );
-                    eprintln!("SKIPPED: {reason}");
-                    return;
-                }
-                Err(e) => panic!("send of {len} bytes: {e}"),
+            if !sent(tx.send_to_port(&message(len, seq as u32), rx.port_id())) {
+                return;
             }
         }
         let mut buf = Vec::new();
@@ -246,5 +286,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn reads_report_the_group_from_the_first_membership_on() {
+        // nlctrl's "notify" group, which any process may join.
+        const NOTIFY: u32 = 0x10;
+        let (rx, tx) = (Socket::new().unwrap(), Socket::new().unwrap());
+        let mut buf = Vec::new();
+        if !sent(tx.send_to_port(&message(16, 1), rx.port_id())) {
+            return;
+        }
+        assert_eq!(rx.recv_into(&mut buf).unwrap(), (16, None));
+        assert!(!rx.groups.load(Ordering::Relaxed), "read without recvmsg");
+
+        rx.add_membership(NOTIFY).unwrap();
+        let notification = message(20, 2);
+        let to_group = tx.raw.send_to(&notification, 0, 1 << (NOTIFY - 1));
+        if !sent(to_group.and_then(|n| sent_whole(n, &notification))) {
+            return;
+        }
+        tx.send_to_port(&message(24, 3), rx.port_id()).unwrap();
+        assert_eq!(rx.recv_into(&mut buf).unwrap(), (20, Some(NOTIFY)));
+        assert_eq!(buf[8..12], 2u32.to_ne_bytes());
+        assert_eq!(rx.recv_into(&mut buf).unwrap(), (24, None));
     }
 }

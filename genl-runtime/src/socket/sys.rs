@@ -166,12 +166,29 @@ impl RawSocket {
         Ok(value)
     }
 
-    /// Sends one buffer of messages to the port `port` (0 is the kernel).
-    pub(crate) fn send_to(&self, buf: &[u8], port: u32) -> io::Result<usize> {
+    /// Sends one buffer of messages to the kernel (`send` with no address:
+    /// the socket is never connected, so it goes to port 0).
+    pub(crate) fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        // SAFETY: `buf` is readable for its length and outlives the call.
+        check_size(unsafe {
+            libc::send(
+                self.fd.as_raw_fd(),
+                buf.as_ptr().cast::<libc::c_void>(),
+                buf.len(),
+                0,
+            )
+        })
+    }
+
+    /// Sends one buffer of messages to the port `port` (0 is the kernel)
+    /// and, when `groups` has a bit set, to the multicast group of its
+    /// lowest set bit (bit 0 is group 1).
+    pub(crate) fn send_to(&self, buf: &[u8], port: u32, groups: u32) -> io::Result<usize> {
         // SAFETY: all zeroes is a valid sockaddr_nl.
         let mut addr: libc::sockaddr_nl = unsafe { zeroed() };
         addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
         addr.nl_pid = port;
+        addr.nl_groups = groups;
         // SAFETY: `buf` is readable for its length and `addr` is a valid
         // sockaddr_nl of the size given; both outlive the call.
         check_size(unsafe {
@@ -187,7 +204,21 @@ impl RawSocket {
     }
 
     /// Receives into `buf` with `flags`, returning the datagram's full length
-    /// (with `MSG_TRUNC`, possibly more than `buf` holds) and, for a
+    /// (with `MSG_TRUNC`, possibly more than `buf` holds).
+    pub(crate) fn recv(&self, buf: &mut [u8], flags: libc::c_int) -> io::Result<usize> {
+        // SAFETY: `buf` is writable for its length and exclusively borrowed
+        // for the call; the kernel writes at most that many bytes.
+        check_size(unsafe {
+            libc::recv(
+                self.fd.as_raw_fd(),
+                buf.as_mut_ptr().cast::<libc::c_void>(),
+                buf.len(),
+                flags,
+            )
+        })
+    }
+
+    /// Like [`Self::recv`], and also returns, for a
     /// multicast datagram, its group (with [`opt::PKTINFO`] on).
     pub(crate) fn recv_msg(
         &self,
