@@ -138,12 +138,13 @@ impl Socket {
 
     /// Receives one datagram, whole, into the front of `buf` and returns its
     /// length and its multicast group (`None` for a unicast reply), with one
-    /// `recv` (`recvmsg` once the socket reads groups). `buf` is the receive area: it is made 256 KiB long once
-    /// (zeroed, so untouched pages cost nothing), never shorter. A datagram
-    /// longer than the area cannot be read whole: it is reported as an
-    /// `InvalidData` error naming its size, and the area grows to hold the
-    /// next one that large. An overrun is `ENOBUFS`; on a non-blocking socket
-    /// an empty queue is `WouldBlock`; an empty read is `UnexpectedEof`.
+    /// `recv` (`recvmsg` once the socket reads groups). `buf` is the receive
+    /// area: it is made 256 KiB long once (zeroed, so untouched pages cost
+    /// nothing), never shorter. A datagram longer than the area cannot be
+    /// read whole: it is reported as an `InvalidData` error naming its size,
+    /// and the area grows to hold the next one that large. An overrun is
+    /// `ENOBUFS`; on a non-blocking socket an empty queue is `WouldBlock`; an
+    /// empty read is `UnexpectedEof`.
     pub fn recv_into(&self, buf: &mut Vec<u8>) -> io::Result<(usize, Option<u32>)> {
         self.recv_into_with(buf, 0)
     }
