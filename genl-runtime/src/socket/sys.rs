@@ -218,8 +218,8 @@ impl RawSocket {
         })
     }
 
-    /// Like [`Self::recv`], and also returns, for a
-    /// multicast datagram, its group (with [`opt::PKTINFO`] on).
+    /// Like [`Self::recv`], and also returns, for a multicast datagram, its
+    /// group (with [`opt::PKTINFO`] on).
     pub(crate) fn recv_msg(
         &self,
         buf: &mut [u8],
